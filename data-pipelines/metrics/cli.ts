@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import { attachDataset, readManifest } from '../lib/dataset.ts';
+import { openDb } from '../lib/duckdb.ts';
+import { UserError } from '../lib/errors.ts';
+import {
+	isIsoDate,
+	overviewMetrics,
+	yearEnding,
+	type MetricFilters,
+	type OverviewMetrics
+} from '../../src/lib/metrics/index.ts';
+
+export const METRICS_USAGE = `Usage: npm run metrics -- --data DIR [options] [--json]
+
+Prints the headline waits, referral and DNA figures of a published dataset, worked out by the
+same SQL the dashboard runs.
+
+  --data DIR             a dataset folder published by npm run pipeline
+  --as-of DATE           census date for the waiting list (default: the data's last event date)
+  --from DATE --to DATE  period for referrals and appointments, inclusive
+                         (default: the year ending on the census date)
+  --provider CODE        only this provider (repeat for several)
+  --commissioner CODE    only this commissioner (repeat for several)
+  --specialty CODE       only this treatment function (repeat for several)
+  --priority P           routine, urgent or two_week_wait (repeat for several)
+  --json                 print JSON only (the names are stable: paste them into reports)
+  --help                 show this help`;
+
+function date(name: string, value: string | undefined): string | undefined {
+	if (value !== undefined && !isIsoDate(value)) {
+		throw new UserError(`invalid --${name} "${value}": expected a date written YYYY-MM-DD`);
+	}
+	return value;
+}
+
+const fmtCount = (n: number) => n.toLocaleString('en-GB');
+const fmtPct = (n: number | null) => (n === null ? '–' : `${n.toFixed(1)}%`);
+const fmtWeeks = (n: number | null) => (n === null ? '–' : `${n.toFixed(1)} weeks`);
+
+function table(m: OverviewMetrics): string {
+	const filters = Object.entries(m.filters).map(([k, v]) => `${k} ${[v].flat().join('|')}`);
+	const rows: [string, string][] = [
+		['Waiting list at', m.asOf],
+		['Period', `${m.from} to ${m.to}`],
+		['Filters', filters.length ? filters.join(', ') : 'none'],
+		['Waiting list', fmtCount(m.waitingList.total)],
+		['Within 18 weeks', fmtPct(m.waitingList.within18WeeksPct)],
+		['Over 52 weeks', fmtCount(m.waitingList.over52Weeks)],
+		['Over 65 weeks', fmtCount(m.waitingList.over65Weeks)],
+		['Over 78 weeks', fmtCount(m.waitingList.over78Weeks)],
+		['Over 104 weeks', fmtCount(m.waitingList.over104Weeks)],
+		['Median wait', fmtWeeks(m.waitingList.medianWeeks)],
+		['92nd percentile wait', fmtWeeks(m.waitingList.p92Weeks)],
+		['Referrals received', fmtCount(m.referrals.received)],
+		['Appointments attended', fmtCount(m.appointments.attended)],
+		['Did not attend', fmtCount(m.appointments.dna)],
+		['DNA rate (attended basis)', fmtPct(m.appointments.dnaRate)]
+	];
+	return rows.map(([k, v]) => `${k.padEnd(27)} ${v}`).join('\n');
+}
+
+export async function metricsCli(argv: string[]): Promise<number> {
+	let values;
+	try {
+		({ values } = parseArgs({
+			args: argv,
+			options: {
+				data: { type: 'string' },
+				'as-of': { type: 'string' },
+				from: { type: 'string' },
+				to: { type: 'string' },
+				provider: { type: 'string', multiple: true },
+				commissioner: { type: 'string', multiple: true },
+				specialty: { type: 'string', multiple: true },
+				priority: { type: 'string', multiple: true },
+				json: { type: 'boolean', default: false },
+				help: { type: 'boolean', default: false }
+			}
+		}));
+	} catch (error) {
+		throw new UserError(`${(error as Error).message} (see --help)`);
+	}
+	if (values.help) {
+		process.stdout.write(`${METRICS_USAGE}\n`);
+		return 0;
+	}
+	if (!values.data) throw new UserError('--data is required (see --help)');
+	const manifest = await readManifest(values.data);
+	const asOf = date('as-of', values['as-of']) ?? manifest.dataPeriod?.to;
+	if (!asOf) throw new UserError(`the dataset in "${values.data}" has no events: give --as-of`);
+	const to = date('to', values.to) ?? asOf;
+	const from = date('from', values.from) ?? yearEnding(to).from;
+	if (from > to) throw new UserError(`--from ${from} is after --to ${to}`);
+	const filters: MetricFilters = {
+		provider: values.provider,
+		commissioner: values.commissioner,
+		specialty: values.specialty,
+		priority: values.priority
+	};
+	const db = await openDb();
+	try {
+		await attachDataset(db, values.data, manifest);
+		const metrics = await overviewMetrics((sql) => db.all(sql), { asOf, from, to, filters });
+		process.stdout.write(values.json ? `${JSON.stringify(metrics)}\n` : `${table(metrics)}\n`);
+	} finally {
+		db.close();
+	}
+	return 0;
+}

@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { UserError } from '../lib/errors.ts';
+import { runPipeline } from './run.ts';
+import type { RunReport } from './report.ts';
+
+export const PIPELINE_USAGE = `Usage: npm run pipeline -- --input PATH --out DIR [options]
+
+Reads event extracts (contract v1: CSV or NDJSON), validates every row, pseudonymises identifiers,
+models pathways and appointments, and publishes a dataset folder the dashboard reads.
+
+  --input PATH          an event file, or a folder of them (.csv, .ndjson, .jsonl)
+  --out DIR             the dataset folder to publish (replaced atomically)
+  --extract-date DATE   no event may be dated after this day (YYYY-MM-DD; default today)
+  --json                print the run report as JSON on stdout, nothing else
+  --quiet               print nothing but errors
+  --help                show this help
+
+Environment:
+  PATHWAY_INSIGHT_KEY   secret key for pseudonymising patient, pathway and appointment ids
+                        (without it a public demo key is used, with a warning)
+
+Exit status: 0 published; 1 failed; 2 bad arguments or unreadable input.`;
+
+const fmt = (n: number) => n.toLocaleString('en-GB');
+
+function summary(report: RunReport, out: string): string {
+	const lines = [
+		`read ${fmt(report.read)} rows from ${report.files.length} file${report.files.length === 1 ? '' : 's'}: ` +
+			`${fmt(report.accepted)} accepted, ${fmt(report.duplicates)} duplicates, ${fmt(report.quarantined)} quarantined`
+	];
+	for (const [rule, n] of Object.entries(report.rules)) {
+		const example = report.examples.find((e) => e.rule === rule);
+		lines.push(
+			`  ${rule.padEnd(20)} ${fmt(n).padStart(8)}` +
+				(example ? `   e.g. line ${example.line} of ${example.file}: ${example.reason}` : '')
+		);
+	}
+	for (const [rule, n] of Object.entries(report.warnings)) {
+		lines.push(`  warning ${rule.padEnd(26)} ${fmt(n).padStart(8)} (kept, value set to unknown)`);
+	}
+	for (const file of report.files) {
+		for (const notice of file.notices) lines.push(`  note: ${file.file}: ${notice}`);
+		if (file.extraColumns.length) {
+			lines.push(
+				`  note: ${file.file}: ignored columns not in the contract: ${file.extraColumns.join(', ')}`
+			);
+		}
+	}
+	const period = report.dataPeriod
+		? `, events ${report.dataPeriod.from} to ${report.dataPeriod.to}`
+		: '';
+	lines.push(`published ${out}${period} in ${report.seconds.toFixed(1)} s`);
+	if (report.quarantined > 0) lines.push(`quarantined rows with reasons: ${out}/quarantine.csv`);
+	return lines.join('\n');
+}
+
+export async function pipelineCli(argv: string[]): Promise<number> {
+	let values;
+	try {
+		({ values } = parseArgs({
+			args: argv,
+			options: {
+				input: { type: 'string' },
+				out: { type: 'string' },
+				'extract-date': { type: 'string' },
+				json: { type: 'boolean', default: false },
+				quiet: { type: 'boolean', default: false },
+				help: { type: 'boolean', default: false }
+			}
+		}));
+	} catch (error) {
+		throw new UserError(`${(error as Error).message} (see --help)`);
+	}
+	if (values.help) {
+		process.stdout.write(`${PIPELINE_USAGE}\n`);
+		return 0;
+	}
+	if (!values.input) throw new UserError('--input is required (see --help)');
+	if (!values.out) throw new UserError('--out is required (see --help)');
+	const chatty = !values.quiet && !values.json;
+	const { report } = await runPipeline({
+		input: values.input,
+		out: values.out,
+		extractDate: values['extract-date'],
+		onStep: chatty ? (s) => process.stderr.write(`… ${s}\n`) : undefined,
+		onWarning: values.quiet ? undefined : (m) => process.stderr.write(`${m}\n`)
+	});
+	if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+	else if (!values.quiet) process.stderr.write(`${summary(report, values.out)}\n`);
+	return 0;
+}

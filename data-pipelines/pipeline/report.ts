@@ -1,0 +1,94 @@
+import type { Db } from '../lib/duckdb.ts';
+import type { FileReading } from './read-events.ts';
+
+export interface Counts {
+	read: number;
+	accepted: number;
+	duplicates: number;
+	quarantined: number;
+	/** Quarantined rows by rule; they add up to `quarantined`. */
+	rules: Record<string, number>;
+	/** Accepted rows with an optional value set to unknown, by rule. */
+	warnings: Record<string, number>;
+}
+
+export interface FileReport extends Counts {
+	file: string;
+	format: string;
+	missingColumns: string[];
+	extraColumns: string[];
+	notices: string[];
+}
+
+export interface QuarantineExample {
+	file: string;
+	line: number;
+	rule: string;
+	reason: string;
+}
+
+/** The run report: `read = accepted + duplicates + quarantined`, overall and for every file. */
+export interface RunReport extends Counts {
+	extractDate: string;
+	dataPeriod: { from: string; to: string } | null;
+	files: FileReport[];
+	/** The first quarantined rows, in file and line order, so a reader sees what went wrong. */
+	examples: QuarantineExample[];
+	pseudonymisation: { method: string; demoKey: boolean };
+	seconds: number;
+}
+
+function emptyCounts(): Counts {
+	return { read: 0, accepted: 0, duplicates: 0, quarantined: 0, rules: {}, warnings: {} };
+}
+
+const STATUS_FIELD = {
+	accepted: 'accepted',
+	duplicate: 'duplicates',
+	quarantined: 'quarantined'
+} as const;
+
+/** Counts every classified row by file, status, rule and warning. */
+export async function countRows(db: Db, readings: FileReading[]) {
+	const total = emptyCounts();
+	const byFile = new Map<string, Counts>(readings.map((r) => [r.file, emptyCounts()]));
+	const statusRows = await db.all(`SELECT _file AS file, _status AS status, _rule AS rule,
+  CAST(COUNT(*) AS DOUBLE) AS n
+FROM classified GROUP BY ALL ORDER BY ALL`);
+	for (const { file, status, rule, n } of statusRows as {
+		file: string;
+		status: keyof typeof STATUS_FIELD;
+		rule: string | null;
+		n: number;
+	}[]) {
+		for (const counts of [total, byFile.get(file)!]) {
+			counts.read += n;
+			counts[STATUS_FIELD[status]] += n;
+			if (status === 'quarantined' && rule) counts.rules[rule] = (counts.rules[rule] ?? 0) + n;
+		}
+	}
+	const warningRows =
+		await db.all(`SELECT _file AS file, w AS warning, CAST(COUNT(*) AS DOUBLE) AS n
+FROM (SELECT _file, unnest(_warnings) AS w FROM classified WHERE _status = 'accepted')
+GROUP BY ALL ORDER BY ALL`);
+	for (const { file, warning, n } of warningRows as {
+		file: string;
+		warning: string;
+		n: number;
+	}[]) {
+		for (const counts of [total, byFile.get(file)!])
+			counts.warnings[warning] = (counts.warnings[warning] ?? 0) + n;
+	}
+	const files: FileReport[] = readings.map((r) => ({
+		file: r.file,
+		format: r.format,
+		...byFile.get(r.file)!,
+		missingColumns: r.missingColumns,
+		extraColumns: r.extraColumns,
+		notices: r.notices
+	}));
+	const examples =
+		(await db.all(`SELECT _file AS file, _line AS line, _rule AS rule, _reason AS reason
+FROM classified WHERE _status = 'quarantined' ORDER BY _file, _line LIMIT 20`)) as unknown as QuarantineExample[];
+	return { total, files, examples };
+}

@@ -1,0 +1,90 @@
+import { openDb } from '../lib/duckdb.ts';
+import { isIsoDate } from '../../src/lib/metrics/sql.ts';
+import { UserError } from '../lib/errors.ts';
+import { classifyRows } from './classify.ts';
+import { listInputFiles } from './input-files.ts';
+import { buildModel } from './model.ts';
+import {
+	keyFromEnvironment,
+	definePseudonym,
+	KEY_VARIABLE,
+	type PseudonymKey
+} from './pseudonymise.ts';
+import { publish, type Manifest } from './publish.ts';
+import { createRawTable, readEventFile, type FileReading } from './read-events.ts';
+import { countRows, type RunReport } from './report.ts';
+import { checkRows } from './validate.ts';
+
+export interface PipelineOptions {
+	input: string;
+	out: string;
+	/** Events may not be dated after this day; default today. */
+	extractDate?: string;
+	key?: PseudonymKey;
+	/** Told of each step as it starts. */
+	onStep?: (step: string) => void;
+	/** Told once if the demo key is used. */
+	onWarning?: (message: string) => void;
+}
+
+export interface PipelineResult {
+	report: RunReport;
+	manifest: Manifest;
+}
+
+export function today(): string {
+	const now = new Date();
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Reads, validates, pseudonymises, models and publishes one dataset. */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+	const started = performance.now();
+	const extractDate = options.extractDate ?? today();
+	if (!isIsoDate(extractDate)) {
+		throw new UserError(`invalid --extract-date "${extractDate}": expected YYYY-MM-DD`);
+	}
+	const key = options.key ?? keyFromEnvironment();
+	if (key.demo) {
+		options.onWarning?.(
+			`WARNING: ${KEY_VARIABLE} is not set, so identifiers are pseudonymised with the public demo key. ` +
+				`Anyone can reverse them. Set ${KEY_VARIABLE} to a long random secret before running on real data.`
+		);
+	}
+	const step = options.onStep ?? (() => {});
+	const files = await listInputFiles(options.input);
+	const db = await openDb();
+	try {
+		await createRawTable(db);
+		const readings: FileReading[] = [];
+		for (const file of files) {
+			step(`reading ${file.name}`);
+			readings.push(await readEventFile(db, file));
+		}
+		step('validating');
+		await checkRows(db, extractDate);
+		await classifyRows(db);
+		await definePseudonym(db, key);
+		step('modelling pathways and appointments');
+		await buildModel(db, extractDate);
+		const { total, files: fileReports, examples } = await countRows(db, readings);
+		const [period] = await db.all(`SELECT strftime(MIN(event_date), '%Y-%m-%d') AS "from",
+  strftime(MAX(event_date), '%Y-%m-%d') AS "to" FROM events`);
+		const report: RunReport = {
+			...total,
+			extractDate,
+			dataPeriod: period?.from ? (period as { from: string; to: string }) : null,
+			files: fileReports,
+			examples,
+			pseudonymisation: { method: 'HMAC-SHA256, first 128 bits, hex', demoKey: key.demo },
+			seconds: 0
+		};
+		step(`publishing ${options.out}`);
+		report.seconds = Math.round((performance.now() - started) / 10) / 100;
+		const manifest = await publish(db, options.out, report);
+		return { report, manifest };
+	} finally {
+		db.close();
+	}
+}

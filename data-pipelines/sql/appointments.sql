@@ -1,0 +1,59 @@
+-- One row per appointment (one booking of one slot): when it was booked, when the slot is, and
+-- its outcome. Dated by the slot. The pathway's referral supplies commissioner, specialty and
+-- priority; an appointment whose referral is not in the data keeps what its own rows carry.
+CREATE OR REPLACE TABLE appointments AS
+WITH appointment_events AS (
+  SELECT *, event_type <> 'appointment_booked' AS is_outcome
+  FROM events
+  WHERE event_type IN ('appointment_booked', 'appointment_cancelled',
+                       'appointment_attended', 'appointment_dna')
+),
+appointment AS (
+  SELECT
+    provider_code,
+    appointment_id,
+    MIN(pathway_id) AS pathway_id,
+    MIN(patient_id) AS patient_id,
+    MIN(CASE WHEN event_type = 'appointment_booked' THEN event_time END) AS booked_at,
+    COALESCE(MAX(CASE WHEN is_outcome THEN appointment_time END), MAX(appointment_time)) AS appointment_time,
+    COALESCE(MAX(CASE WHEN is_outcome THEN attendance_type END), MAX(attendance_type)) AS attendance_type,
+    COALESCE(MAX(CASE WHEN is_outcome THEN consultation_medium END), MAX(consultation_medium)) AS consultation_medium,
+    MAX(clinic_code) AS clinic_code,
+    MAX(CASE event_type
+          WHEN 'appointment_attended' THEN 'attended'
+          WHEN 'appointment_dna' THEN 'dna'
+          WHEN 'appointment_cancelled' THEN 'cancelled_by_' || COALESCE(cancelled_by, 'unknown')
+        END) AS recorded_outcome,
+    MAX(CASE WHEN event_type = 'appointment_cancelled' THEN event_time END) AS cancelled_at,
+    MAX(commissioner_code) AS commissioner_code,
+    MAX(specialty_code) AS specialty_code,
+    MAX(priority) AS priority
+  FROM appointment_events
+  GROUP BY provider_code, appointment_id
+)
+SELECT
+  a.appointment_id,
+  a.pathway_id,
+  a.patient_id,
+  a.provider_code,
+  COALESCE(p.commissioner_code, a.commissioner_code) AS commissioner_code,
+  COALESCE(p.specialty_code, a.specialty_code) AS specialty_code,
+  COALESCE(p.priority, a.priority) AS priority,
+  a.booked_at,
+  a.appointment_time,
+  CAST(a.appointment_time AS DATE) AS appointment_date,
+  date_diff('day', CAST(a.booked_at AS DATE), CAST(a.appointment_time AS DATE)) AS lead_time_days,
+  a.attendance_type,
+  a.consultation_medium,
+  a.clinic_code,
+  COALESCE(
+    a.recorded_outcome,
+    CASE WHEN CAST(a.appointment_time AS DATE) > :extract_date THEN 'booked' ELSE 'not_recorded' END
+  ) AS outcome,
+  a.cancelled_at,
+  p.age_band,
+  p.sex,
+  p.ethnicity,
+  p.imd_decile
+FROM appointment a
+LEFT JOIN pathways p ON p.provider_code = a.provider_code AND p.pathway_id = a.pathway_id;

@@ -1,0 +1,81 @@
+/**
+ * The browser's analytical engine: DuckDB-WASM (single-thread `eh` bundle) in a Web Worker, its
+ * files served by this app. This is the only module that imports @duckdb/duckdb-wasm.
+ */
+import {
+	AsyncDuckDB,
+	ConsoleLogger,
+	LogLevel,
+	type AsyncDuckDBConnection
+} from '@duckdb/duckdb-wasm';
+import ehWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import { tableToIPC, type Table } from 'apache-arrow';
+
+/** A query that failed, with the SQL that failed and the engine's own message. */
+export class QueryError extends Error {
+	override name = 'QueryError';
+	readonly sql: string;
+	constructor(message: string, sql: string, options?: { cause?: unknown }) {
+		super(message, options);
+		this.sql = sql;
+	}
+}
+
+export interface Engine {
+	query(sql: string): Promise<Table>;
+	insertArrow(name: string, table: Table): Promise<void>;
+	/** Milliseconds from the start of loading until the engine could take queries. */
+	readyMs: number;
+}
+
+let starting: Promise<Engine> | null = null;
+
+function firstLine(error: unknown): string {
+	return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+async function start(): Promise<Engine> {
+	const began = performance.now();
+	const worker = new Worker(ehWorkerUrl);
+	// A worker that dies never answers; reject every query that waits on it instead of hanging.
+	let died: ((reason: Error) => void) | undefined;
+	const death = new Promise<never>((_, reject) => (died = reject));
+	death.catch(() => {});
+	worker.addEventListener('error', (event) => {
+		died?.(new Error(`the query engine stopped: ${event.message || 'worker error'}`));
+		starting = null;
+	});
+	const db = new AsyncDuckDB(new ConsoleLogger(LogLevel.WARNING), worker);
+	await Promise.race([db.instantiate(ehWasmUrl), death]);
+	await db.open({
+		query: { castBigIntToDouble: true, castDecimalToDouble: true },
+		filesystem: { reliableHeadRequests: true, allowFullHTTPReads: false }
+	});
+	const conn: AsyncDuckDBConnection = await db.connect();
+	const readyMs = performance.now() - began;
+	return {
+		readyMs,
+		async query(sql) {
+			try {
+				return await Promise.race([conn.query(sql), death]);
+			} catch (error) {
+				throw new QueryError(`the query failed: ${firstLine(error)}`, sql, { cause: error });
+			}
+		},
+		async insertArrow(name, table) {
+			await conn.query(`DROP TABLE IF EXISTS ${name}`);
+			const ipc = tableToIPC(table, 'stream');
+			await Promise.race([conn.insertArrowFromIPCStream(ipc, { name, create: true }), death]);
+		}
+	};
+}
+
+/** The engine, started on first use and shared by every page. */
+export function engine(): Promise<Engine> {
+	starting ??= start().catch((error) => {
+		starting = null;
+		throw error;
+	});
+	return starting;
+}

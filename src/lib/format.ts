@@ -1,0 +1,33 @@
+/** Numbers the NHS way: thousands separators, one decimal place for rates, weeks for waits. */
+
+const count = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-GB', {
+	minimumFractionDigits: 1,
+	maximumFractionDigits: 1
+});
+const longDate = new Intl.DateTimeFormat('en-GB', {
+	day: 'numeric',
+	month: 'long',
+	year: 'numeric',
+	timeZone: 'UTC'
+});
+
+export const NO_VALUE = '–';
+
+export function formatCount(n: number | null | undefined): string {
+	return n == null ? NO_VALUE : count.format(n);
+}
+
+export function formatPercent(n: number | null | undefined): string {
+	return n == null ? NO_VALUE : `${oneDecimal.format(n)}%`;
+}
+
+export function formatWeeks(n: number | null | undefined): string {
+	return n == null ? NO_VALUE : `${oneDecimal.format(n)} weeks`;
+}
+
+/** `2025-06-30` → `30 June 2025`. */
+export function formatDate(iso: string | null | undefined): string {
+	if (!iso) return NO_VALUE;
+	return longDate.format(new Date(`${iso}T00:00:00Z`));
+}

@@ -1,0 +1,38 @@
+/**
+ * The one escaping helper for values placed into metric SQL. Every value that comes from a user
+ * (a filter, a date) passes through here; nothing is concatenated raw.
+ */
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
+
+/** A SQL string literal: `it's` → `'it''s'`. */
+export function sqlString(value: string): string {
+	return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** True when `value` is a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(value: string): boolean {
+	const match = ISO_DATE.exec(value);
+	if (!match) return false;
+	const date = new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]));
+	return date.toISOString().slice(0, 10) === value;
+}
+
+/** A SQL date literal from `YYYY-MM-DD`; throws on anything else. */
+export function sqlDate(value: string): string {
+	if (!isIsoDate(value)) throw new RangeError(`invalid date "${value}": expected YYYY-MM-DD`);
+	return `DATE '${value}'`;
+}
+
+/** A table or column name we chose ourselves; throws if it could be anything else. */
+export function sqlIdentifier(name: string): string {
+	if (!IDENTIFIER.test(name)) throw new RangeError(`invalid SQL identifier "${name}"`);
+	return name;
+}
+
+/** `WHERE a AND b` from the conditions given, skipping empty ones; '' when none remain. */
+export function whereAll(conditions: readonly (string | false | null | undefined)[]): string {
+	const kept = conditions.filter((c): c is string => typeof c === 'string' && c.length > 0);
+	return kept.length ? `WHERE ${kept.map((c) => `(${c})`).join('\n  AND ')}` : '';
+}

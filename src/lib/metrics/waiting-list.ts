@@ -1,0 +1,101 @@
+import { filterConditions, type MetricFilters } from './filters.ts';
+import { daysWaitedSql, LONG_WAIT_WEEKS, RTT_STANDARD_WEEKS, weekBandSql } from './rtt.ts';
+import { sqlDate, sqlIdentifier, whereAll } from './sql.ts';
+
+export interface WaitingListParams {
+	/** Census date, `YYYY-MM-DD`. */
+	asOf: string;
+	filters?: MetricFilters;
+	/** The pathway table (one row per RTT pathway); `pathways` unless told otherwise. */
+	pathways?: string;
+}
+
+/** One row of {@link waitingListSummary}. `null` where the list is empty. */
+export interface WaitingListSummaryRow {
+	total: number;
+	within_18_weeks_pct: number | null;
+	over_52_weeks: number;
+	over_65_weeks: number;
+	over_78_weeks: number;
+	over_104_weeks: number;
+	median_weeks: number | null;
+	p92_weeks: number | null;
+}
+
+/** One row of {@link waitingListByWeekBand}: band 0 is "0–1 weeks", band 104 is "104+". */
+export interface WeekBandRow {
+	week_band: number;
+	pathways: number;
+}
+
+/**
+ * The pathways waiting at the census date d: RTT clock started on or before d and not stopped on
+ * or before d (DOMAIN.md "Waiting list at a census date").
+ */
+function waitingCte({ asOf, filters, pathways = 'pathways' }: WaitingListParams): string {
+	const census = sqlDate(asOf);
+	const days = daysWaitedSql('clock_start', census);
+	return `waiting AS (
+  SELECT ${days} AS days_waited, ${weekBandSql(days)} AS week_band
+  FROM ${sqlIdentifier(pathways)}
+  ${whereAll([
+		'rtt',
+		`clock_start <= ${census}`,
+		`clock_stop IS NULL OR clock_stop > ${census}`,
+		...filterConditions(filters)
+	])}
+)`;
+}
+
+/**
+ * The p-th percentile wait in weeks by NHS England's method: linear interpolation inside the
+ * weekly band that holds it, b + (p·N − C(b)) / n(b) for the first band b with C(b) + n(b) ≥ p·N.
+ * Compared in whole numbers (100·count ≥ pct·N) so 92% of 25 pathways is exactly 23.
+ */
+function percentileWeeksSql(pct: number): string {
+	return `(SELECT week_band + (${pct} * total / 100.0 - below) / n
+   FROM cumulative
+   WHERE 100 * (below + n) >= ${pct} * total
+   ORDER BY week_band
+   LIMIT 1)`;
+}
+
+/** Count of the list at or past `weeks` (band ≥ weeks, i.e. days ≥ 7 × weeks + 1). */
+function overWeeksSql(weeks: number): string {
+	return `CAST(COALESCE(SUM(CASE WHEN week_band >= ${weeks} THEN 1 ELSE 0 END), 0) AS DOUBLE) AS over_${weeks}_weeks`;
+}
+
+/**
+ * Waiting list at a census date: size, % within 18 weeks, long waits, median and 92nd percentile.
+ * One row, {@link WaitingListSummaryRow}.
+ */
+export function waitingListSummary(params: WaitingListParams): string {
+	return `WITH ${waitingCte(params)},
+bands AS (
+  SELECT week_band, COUNT(*) AS n FROM waiting GROUP BY week_band
+),
+cumulative AS (
+  SELECT week_band, n,
+         SUM(n) OVER (ORDER BY week_band ROWS UNBOUNDED PRECEDING) - n AS below,
+         SUM(n) OVER () AS total
+  FROM bands
+)
+SELECT
+  CAST(COUNT(*) AS DOUBLE) AS total,
+  CASE WHEN COUNT(*) > 0
+       THEN 100.0 * SUM(CASE WHEN week_band < ${RTT_STANDARD_WEEKS} THEN 1 ELSE 0 END) / COUNT(*)
+  END AS within_18_weeks_pct,
+  ${LONG_WAIT_WEEKS.map(overWeeksSql).join(',\n  ')},
+  ${percentileWeeksSql(50)} AS median_weeks,
+  ${percentileWeeksSql(92)} AS p92_weeks
+FROM waiting`;
+}
+
+/** The waiting list at a census date by week band, bands with nobody omitted. */
+export function waitingListByWeekBand(params: WaitingListParams): string {
+	return `WITH ${waitingCte(params)}
+SELECT week_band, CAST(COUNT(*) AS DOUBLE) AS pathways
+FROM waiting
+GROUP BY week_band
+ORDER BY week_band`;
+}

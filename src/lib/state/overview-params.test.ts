@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { readView, viewSearch, withFilter } from './overview-params.ts';
+
+describe('readView', () => {
+	it('readView(?provider=RBD&asOf=2025-06-30) keeps both', () => {
+		expect(readView(new URLSearchParams('provider=RBD&asOf=2025-06-30'))).toEqual({
+			filters: { provider: 'RBD' },
+			asOf: '2025-06-30'
+		});
+	});
+	it('readView ignores an impossible census date and empty or unknown params', () => {
+		expect(readView(new URLSearchParams('asOf=2025-02-30&priority=&colour=red'))).toEqual({
+			filters: {},
+			asOf: undefined
+		});
+	});
+});
+
+describe('viewSearch', () => {
+	it('viewSearch writes keys in one order so equal views make equal links', () => {
+		const a = viewSearch({ filters: { priority: 'urgent', provider: 'RBD' }, asOf: '2025-06-30' });
+		expect(a).toBe('?provider=RBD&priority=urgent&asOf=2025-06-30');
+	});
+	it('viewSearch of no filters is empty', () => {
+		expect(viewSearch({ filters: {} })).toBe('');
+	});
+	it('viewSearch round-trips through readView, escaping what needs it', () => {
+		const view = { filters: { commissioner: 'A&B C' }, asOf: '2024-02-29' };
+		expect(readView(new URLSearchParams(viewSearch(view)))).toEqual(view);
+	});
+});
+
+describe('withFilter', () => {
+	it('withFilter sets and clears one filter, keeping the rest', () => {
+		const view = { filters: { provider: 'RBD' }, asOf: '2025-01-31' };
+		expect(withFilter(view, 'specialty', '110')).toEqual({
+			filters: { provider: 'RBD', specialty: '110' },
+			asOf: '2025-01-31'
+		});
+		expect(withFilter(view, 'provider', '')).toEqual({ filters: {}, asOf: '2025-01-31' });
+	});
+});

@@ -1,0 +1,235 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
+import { E2E_DATASET, E2E_PORT, E2E_PORT_NO_DATA } from './paths.ts';
+
+const exec = promisify(execFile);
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let proxy: CountingProxy;
+test.beforeAll(async () => {
+	proxy = await startCountingProxy(E2E_PORT);
+});
+test.afterAll(async () => {
+	await proxy.close();
+});
+
+/** Everything the page asked of any host but the app's own, and any CSP violation. */
+function watchOrigin(page: Page, origin: string) {
+	const foreign: string[] = [];
+	page.context().on('request', (r) => {
+		const url = r.url();
+		if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'))
+			foreign.push(url);
+	});
+	page.on('console', (m) => {
+		if (/Content Security Policy/i.test(m.text())) foreign.push(`CSP: ${m.text()}`);
+	});
+	return foreign;
+}
+
+/** The view's search string as the page writes it (fixed key order). */
+function search(params: Record<string, string>): string {
+	const order = ['provider', 'commissioner', 'specialty', 'priority', 'asOf'];
+	const p = new URLSearchParams();
+	for (const k of order) if (params[k]) p.set(k, params[k]);
+	const s = p.toString();
+	return s ? `?${s}` : '';
+}
+
+/** Waits for the figures of the given view, then reads every tile's raw value. */
+async function tiles(page: Page, view: Record<string, string> = {}) {
+	const ready = page.locator(`section[data-state="ready"][data-view="${search(view)}"]`);
+	await expect(ready).toBeVisible({ timeout: 30_000 });
+	return page.evaluate(() =>
+		Object.fromEntries(
+			[...document.querySelectorAll<HTMLElement>('[data-metric]')].map((e) => [
+				e.dataset.metric!,
+				e.dataset.value === '' ? null : Number(e.dataset.value)
+			])
+		)
+	);
+}
+
+async function cliMetrics(args: string[]) {
+	const { stdout } = await exec(process.execPath, [
+		'data-pipelines/bin/metrics.ts',
+		'--data',
+		E2E_DATASET,
+		'--json',
+		...args
+	]);
+	return JSON.parse(stdout);
+}
+
+function expectSameFigures(shown: Record<string, number | null>, cli: any) {
+	const expected: Record<string, number | null> = {
+		'waitingList.total': cli.waitingList.total,
+		'waitingList.within18WeeksPct': cli.waitingList.within18WeeksPct,
+		'waitingList.over52Weeks': cli.waitingList.over52Weeks,
+		'waitingList.over65Weeks': cli.waitingList.over65Weeks,
+		'waitingList.over78Weeks': cli.waitingList.over78Weeks,
+		'waitingList.over104Weeks': cli.waitingList.over104Weeks,
+		'waitingList.medianWeeks': cli.waitingList.medianWeeks,
+		'waitingList.p92Weeks': cli.waitingList.p92Weeks,
+		'referrals.received': cli.referrals.received,
+		'appointments.attended': cli.appointments.attended,
+		'appointments.dna': cli.appointments.dna,
+		'appointments.dnaRate': cli.appointments.dnaRate
+	};
+	expect(Object.keys(shown).sort()).toEqual(Object.keys(expected).sort());
+	for (const [metric, want] of Object.entries(expected)) {
+		if (want === null) expect(shown[metric], metric).toBeNull();
+		else expect(shown[metric], metric).toBeCloseTo(want, 9);
+	}
+}
+
+async function optionValues(page: Page, id: string): Promise<string[]> {
+	return page
+		.locator(`#${id} option`)
+		.evaluateAll((os) => (os as HTMLOptionElement[]).map((o) => o.value).filter(Boolean));
+}
+
+test('the overview shows the same figures as npm run metrics, unfiltered and filtered', async ({
+	page
+}) => {
+	await page.goto(`${proxy.url}/`);
+	expectSameFigures(await tiles(page), await cliMetrics([]));
+
+	const providers = await optionValues(page, 'filter-provider');
+	expect(providers.length).toBeGreaterThan(1);
+	const one = { provider: providers[1] };
+	await page.goto(`${proxy.url}/${search(one)}`);
+	expectSameFigures(await tiles(page, one), await cliMetrics(['--provider', one.provider]));
+
+	const commissioners = await optionValues(page, 'filter-commissioner');
+	const specialties = await optionValues(page, 'filter-specialty');
+	const combo = {
+		commissioner: commissioners[0],
+		specialty: specialties[2],
+		priority: 'urgent',
+		asOf: '2025-03-31'
+	};
+	await page.goto(`${proxy.url}/${search(combo)}`);
+	expectSameFigures(
+		await tiles(page, combo),
+		await cliMetrics([
+			'--commissioner',
+			combo.commissioner,
+			'--specialty',
+			combo.specialty,
+			'--priority',
+			'urgent',
+			'--as-of',
+			combo.asOf
+		])
+	);
+	await expect(page.getByTestId('as-at')).toContainText('31 March 2025');
+});
+
+test('a filter change updates the URL and the numbers; the link, back and forward reproduce views', async ({
+	page
+}) => {
+	await page.goto(`${proxy.url}/`);
+	const all = await tiles(page);
+	await page.getByLabel('Priority').selectOption('two_week_wait');
+	await expect(page).toHaveURL(/\?priority=two_week_wait$/);
+	const twoWeek = await tiles(page, { priority: 'two_week_wait' });
+	expect(twoWeek['waitingList.total']).toBeLessThan(all['waitingList.total']!);
+	expect(twoWeek['referrals.received']).toBeLessThan(all['referrals.received']!);
+
+	const providers = await optionValues(page, 'filter-provider');
+	await page.getByLabel('Provider').selectOption(providers[0]);
+	const both = { provider: providers[0], priority: 'two_week_wait' };
+	await expect(page).toHaveURL(new RegExp(`\\${search(both)}$`));
+	const narrowed = await tiles(page, both);
+
+	await page.reload();
+	expect(await tiles(page, both)).toEqual(narrowed);
+	await expect(page.getByLabel('Provider')).toHaveValue(providers[0]);
+	await expect(page.getByLabel('Priority')).toHaveValue('two_week_wait');
+
+	await page.goBack();
+	expect(await tiles(page, { priority: 'two_week_wait' })).toEqual(twoWeek);
+	await page.goBack();
+	expect(await tiles(page)).toEqual(all);
+	await page.goForward();
+	expect(await tiles(page, { priority: 'two_week_wait' })).toEqual(twoWeek);
+});
+
+test('the Parquet is read with range requests, and nothing leaves the origin', async ({ page }) => {
+	const foreign = watchOrigin(page, proxy.url);
+	proxy.reset();
+	await page.goto(`${proxy.url}/`);
+	await tiles(page);
+	const manifest = JSON.parse(await readFile(join(E2E_DATASET, 'manifest.json'), 'utf8'));
+	const parquet = proxy.served.filter((s) => s.path.endsWith('.parquet'));
+	expect(parquet.length).toBeGreaterThan(0);
+	for (const s of parquet) {
+		expect(s.range, `${s.path} asked for a range`).toMatch(/^bytes=\d+-\d*$/);
+		expect(s.status, `${s.path} answered with part of the file`).toBe(206);
+	}
+	for (const table of ['pathways', 'appointments']) {
+		const { file, bytes } = manifest.tables[table];
+		const fetched = parquet
+			.filter((s) => s.path === `/data/${file}`)
+			.reduce((a, s) => a + s.bytes, 0);
+		expect(fetched, `${file}: bytes fetched`).toBeGreaterThan(0);
+		expect(fetched, `${file}: only the columns needed, not the whole file`).toBeLessThan(bytes);
+	}
+	expect(proxy.served.some((s) => s.path === '/data/events.parquet')).toBe(false);
+	expect(foreign).toEqual([]);
+});
+
+test('the overview, an empty view and the About page pass axe-core (WCAG 2.2 AA)', async ({
+	page
+}) => {
+	await page.goto(`${proxy.url}/`);
+	await tiles(page);
+	await page.getByText('Show the data as a table').click();
+	expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+
+	await page.goto(`${proxy.url}/?provider=NOPE`);
+	await expect(page.locator('[data-state="empty"]')).toContainText(
+		'No pathways match these filters'
+	);
+	expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+
+	await page.goto(`${proxy.url}/about`);
+	expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+});
+
+test('the chart has a table twin with the same numbers and a CSV download', async ({ page }) => {
+	await page.goto(`${proxy.url}/`);
+	const shown = await tiles(page);
+	await page.getByText('Show the data as a table').click();
+	const rows = page.locator('.data-table tbody tr');
+	const counts = await rows
+		.locator('td')
+		.evaluateAll((tds) =>
+			tds.filter((_, i) => i % 2 === 0).map((td) => Number(td.textContent!.replace(/,/g, '')))
+		);
+	expect(counts.reduce((a, b) => a + b, 0)).toBe(shown['waitingList.total']);
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('button', { name: /Download CSV/ }).click()
+	]);
+	const csv = await readFile(await download.path(), 'utf8');
+	const lines = csv.trim().split('\r\n');
+	expect(lines[0]).toBe('Weeks waited,Pathways,Group');
+	expect(lines.slice(1).reduce((a, l) => a + Number(l.split(',')[1]), 0)).toBe(
+		shown['waitingList.total']
+	);
+});
+
+test('a missing dataset shows the error state, not a blank page', async ({ page }) => {
+	await page.goto(`http://127.0.0.1:${E2E_PORT_NO_DATA}/`);
+	const error = page.locator('[data-state="error"]');
+	await expect(error).toContainText('The data could not be loaded');
+	await expect(error).toContainText('No dataset is published here yet');
+	expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+});

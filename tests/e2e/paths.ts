@@ -1,0 +1,8 @@
+import { resolve } from 'node:path';
+
+/** Where the e2e tests' demo dataset is published (generated once by global-setup). */
+export const E2E_ROOT = resolve('.e2e-data');
+export const E2E_EVENTS = resolve(E2E_ROOT, 'events');
+export const E2E_DATASET = resolve(E2E_ROOT, 'dataset');
+export const E2E_PORT = 4173;
+export const E2E_PORT_NO_DATA = 4174;

@@ -1,0 +1,373 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../data-pipelines/lib/duckdb.ts';
+import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
+import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
+import type { RunReport } from '../../data-pipelines/pipeline/report.ts';
+
+const exec = promisify(execFile);
+const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
+const DEMO = keyFromEnvironment({});
+let dir: string;
+
+beforeAll(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'pipeline-'));
+});
+afterAll(async () => {
+	await rm(dir, { recursive: true, force: true });
+});
+
+const HEADER =
+	'event_id,event_type,event_time,pathway_id,patient_id,provider_code,commissioner_code,specialty_code,priority,appointment_id,appointment_time,attendance_type,consultation_medium,cancelled_by,stop_reason';
+const REFERRAL = (id: string, pathway: string, date = '2025-01-06') =>
+	`${id},referral_received,${date},${pathway},PAT-${pathway},RBD,15N,110,routine,,,,,,`;
+
+let runs = 0;
+/** Runs the pipeline on one CSV written from `lines`; returns the report. */
+async function pipelineOn(lines: string[], name = 'events.csv'): Promise<RunReport> {
+	const input = join(dir, `input-${++runs}`);
+	await rm(input, { recursive: true, force: true });
+	await exec('mkdir', ['-p', input]);
+	await writeFile(join(input, name), lines.length ? `${lines.join('\n')}\n` : '');
+	const { report } = await runPipeline({
+		input,
+		out: join(dir, `out-${runs}`),
+		extractDate: '2025-07-31',
+		key: DEMO
+	});
+	return report;
+}
+
+function expectReconciled(report: RunReport) {
+	expect(report.read).toBe(report.accepted + report.duplicates + report.quarantined);
+	expect(Object.values(report.rules).reduce((a, b) => a + b, 0)).toBe(report.quarantined);
+	for (const file of report.files) {
+		expect(file.read).toBe(file.accepted + file.duplicates + file.quarantined);
+	}
+}
+
+describe('runPipeline on good input', () => {
+	it('accepts every row of the hand-worked fixture and publishes the tables', async () => {
+		const out = join(dir, 'good');
+		const { report, manifest } = await runPipeline({
+			input: FIXTURE,
+			out,
+			extractDate: '2025-07-31',
+			key: DEMO
+		});
+		expect(report).toMatchObject({
+			read: 32,
+			accepted: 32,
+			duplicates: 0,
+			quarantined: 0,
+			rules: {}
+		});
+		expect(manifest.tables.pathways.rows).toBe(14);
+		expect(manifest.tables.appointments.rows).toBe(11);
+		expect(manifest.tables.events.rows).toBe(32);
+		expect(manifest.dataPeriod).toEqual({ from: '2023-04-22', to: '2025-07-05' });
+		expect(manifest.pseudonymisation.demoKey).toBe(true);
+	});
+
+	it('writes byte-identical Parquet when run twice on the same input', async () => {
+		const a = await runPipeline({
+			input: FIXTURE,
+			out: join(dir, 'same-a'),
+			extractDate: '2025-07-31',
+			key: DEMO
+		});
+		const b = await runPipeline({
+			input: FIXTURE,
+			out: join(dir, 'same-b'),
+			extractDate: '2025-07-31',
+			key: DEMO
+		});
+		for (const name of Object.keys(a.manifest.tables)) {
+			expect(b.manifest.tables[name].sha256).toBe(a.manifest.tables[name].sha256);
+		}
+	});
+
+	it('publishes no raw patient, pathway or appointment id in any Parquet column', async () => {
+		const db = await openDb();
+		try {
+			const raw = (await readFile(FIXTURE, 'utf8'))
+				.split('\n')
+				.slice(1)
+				.filter(Boolean)
+				.flatMap((line) => {
+					const cells = line.split(',');
+					return [cells[3], cells[4], cells[10]].filter(Boolean);
+				});
+			for (const table of ['pathways', 'appointments', 'events']) {
+				const path = join(dir, 'good', `${table}.parquet`);
+				const [{ hits }] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS hits
+FROM (SELECT unnest(map_values(map_from_entries(list_transform(
+        json_keys(to_json(t)), k -> {'k': k, 'v': json_extract_string(to_json(t), '$.' || k)})))) AS v
+      FROM read_parquet('${path}') t)
+WHERE v IN (SELECT unnest([${[...new Set(raw)].map((r) => `'${r}'`).join(', ')}]))`);
+				expect(hits, table).toBe(0);
+			}
+		} finally {
+			db.close();
+		}
+	});
+
+	it('changes every pseudonym when the key changes', async () => {
+		const secret = keyFromEnvironment({ PATHWAY_INSIGHT_KEY: 'a-real-secret' });
+		expect(secret.demo).toBe(false);
+		const a = await runPipeline({
+			input: FIXTURE,
+			out: join(dir, 'key-a'),
+			extractDate: '2025-07-31',
+			key: secret
+		});
+		const b = await runPipeline({
+			input: FIXTURE,
+			out: join(dir, 'key-b'),
+			extractDate: '2025-07-31',
+			key: DEMO
+		});
+		expect(a.manifest.tables.pathways.sha256).not.toBe(b.manifest.tables.pathways.sha256);
+	});
+});
+
+describe('runPipeline on bad input', () => {
+	it('quarantines every row of a file missing a required column, naming the column', async () => {
+		const header = HEADER.replace(',event_time', '');
+		const report = await pipelineOn([header, REFERRAL('E1', 'P1').replace(',2025-01-06', '')]);
+		expect(report).toMatchObject({
+			read: 1,
+			accepted: 0,
+			quarantined: 1,
+			rules: { missing_column: 1 }
+		});
+		expect(report.examples[0]).toMatchObject({
+			line: 2,
+			reason: 'column "event_time" is missing from the file header: it is required on every event'
+		});
+		expect(report.files[0].missingColumns).toContain('event_time');
+		expectReconciled(report);
+	});
+
+	it('quarantines referrals when a column only referrals need is missing, and keeps the rest', async () => {
+		const header = HEADER.replace(',priority', '');
+		const report = await pipelineOn([
+			header,
+			'E1,referral_received,2025-01-06,P1,N1,RBD,15N,110,,,,,,',
+			'E2,appointment_booked,2025-01-07,P1,N1,RBD,,,A1,2025-02-01T09:00,first,video,,'
+		]);
+		expect(report).toMatchObject({
+			read: 2,
+			accepted: 1,
+			quarantined: 1,
+			rules: { missing_column: 1 }
+		});
+		expect(report.examples[0].reason).toBe(
+			'column "priority" is missing from the file header: it is required on referral_received'
+		);
+		expectReconciled(report);
+	});
+
+	it('quarantines a bad date with the value, line and the format expected', async () => {
+		const report = await pipelineOn([
+			HEADER,
+			REFERRAL('E1', 'P1'),
+			REFERRAL('E2', 'P2', '2025-02-30')
+		]);
+		expect(report).toMatchObject({
+			read: 2,
+			accepted: 1,
+			quarantined: 1,
+			rules: { invalid_date: 1 }
+		});
+		expect(report.examples[0]).toEqual({
+			file: 'events.csv',
+			line: 3,
+			rule: 'invalid_date',
+			reason:
+				'invalid event_time "2025-02-30": expected an ISO 8601 date or timestamp such as 2025-03-14 or 2025-03-14T09:30:00'
+		});
+		expectReconciled(report);
+	});
+
+	it('quarantines an unknown event type', async () => {
+		const report = await pipelineOn([
+			HEADER,
+			REFERRAL('E1', 'P1'),
+			REFERRAL('E2', 'P1').replace('referral_received', 'referal_recieved')
+		]);
+		expect(report).toMatchObject({
+			read: 2,
+			accepted: 1,
+			quarantined: 1,
+			rules: { invalid_event_type: 1 }
+		});
+		expect(report.examples[0].reason).toMatch(
+			/^unknown event_type "referal_recieved": expected one of the 17 contract event types/
+		);
+		expectReconciled(report);
+	});
+
+	it('reads an empty file as no rows, with a notice', async () => {
+		const report = await pipelineOn([]);
+		expect(report).toMatchObject({ read: 0, accepted: 0, duplicates: 0, quarantined: 0 });
+		expect(report.files[0].notices).toEqual(['the file is empty: no header and no rows']);
+		expectReconciled(report);
+	});
+
+	it('accepts the first copy of an exact duplicate and counts the rest as duplicates', async () => {
+		const report = await pipelineOn([
+			HEADER,
+			REFERRAL('E1', 'P1'),
+			REFERRAL('E1', 'P1'),
+			REFERRAL('E1', 'P1')
+		]);
+		expect(report).toMatchObject({ read: 3, accepted: 1, duplicates: 2, quarantined: 0 });
+		expectReconciled(report);
+	});
+
+	it('quarantines both rows of a conflict: one event_id, different content', async () => {
+		const report = await pipelineOn([
+			HEADER,
+			REFERRAL('E1', 'P1'),
+			REFERRAL('E1', 'P1', '2025-01-07')
+		]);
+		expect(report).toMatchObject({ read: 2, accepted: 0, quarantined: 2, rules: { conflict: 2 } });
+		expect(report.examples[1].reason).toBe(
+			'event_id "E1" is used by 2 rows with different content: all are quarantined (first on line 2 of events.csv)'
+		);
+		expectReconciled(report);
+	});
+
+	it('quarantines contradictions: a stop before its start, a second referral, an outcome before its booking', async () => {
+		const report = await pipelineOn([
+			HEADER,
+			REFERRAL('E1', 'P1', '2025-03-01'),
+			'E2,clock_stopped,2025-02-01,P1,PAT-P1,RBD,,,,,,,,,non_admitted_treatment',
+			REFERRAL('E3', 'P1', '2025-03-05'),
+			'E4,appointment_booked,2025-03-10,P1,PAT-P1,RBD,,,,A1,2025-04-01T09:00,first,face_to_face,,',
+			'E5,appointment_attended,2025-03-09,P1,PAT-P1,RBD,,,,A1,2025-04-01T09:00,first,face_to_face,,'
+		]);
+		expect(report).toMatchObject({
+			read: 5,
+			accepted: 2,
+			quarantined: 3,
+			rules: { contradiction: 3 }
+		});
+		expect(report.examples.map((e) => [e.line, e.reason])).toEqual([
+			[3, 'clock_stopped on 2025-02-01 is before the clock started on 2025-03-01'],
+			[
+				4,
+				'a second referral_received for this pathway: it was already received on line 2 of events.csv'
+			],
+			[6, 'appointment_attended on 2025-03-09 is dated before its booking on 2025-03-10']
+		]);
+		expectReconciled(report);
+	});
+
+	it('quarantines an event dated after the extract date, but not a future appointment slot', async () => {
+		const report = await pipelineOn([
+			HEADER,
+			REFERRAL('E1', 'P1', '2025-08-01'),
+			REFERRAL('E2', 'P2'),
+			'E3,appointment_booked,2025-07-01,P2,PAT-P2,RBD,,,,A1,2025-09-01T09:00,first,face_to_face,,'
+		]);
+		expect(report).toMatchObject({
+			read: 3,
+			accepted: 2,
+			quarantined: 1,
+			rules: { future_event_time: 1 }
+		});
+		expect(report.examples[0].reason).toBe(
+			'event_time "2025-08-01" is after the extract date 2025-07-31'
+		);
+	});
+
+	it('keeps a row with an invalid optional value, as unknown, and counts a warning', async () => {
+		const report = await pipelineOn([
+			`${HEADER},ethnicity`,
+			`${REFERRAL('E1', 'P1')},Q`.replace(',Q', ',?'),
+			`${REFERRAL('E2', 'P2')},A`
+		]);
+		expect(report).toMatchObject({
+			read: 2,
+			accepted: 2,
+			quarantined: 0,
+			warnings: { invalid_ethnicity: 1 }
+		});
+	});
+
+	it('reads NDJSON, quarantining a broken line by its number', async () => {
+		const input = join(dir, 'events.ndjson');
+		const good = {
+			event_id: 'E1',
+			event_type: 'referral_received',
+			event_time: '2025-01-06',
+			pathway_id: 'P1',
+			patient_id: 'N1',
+			provider_code: 'RBD',
+			commissioner_code: '15N',
+			specialty_code: '110',
+			priority: 'routine'
+		};
+		await writeFile(input, `${JSON.stringify(good)}\n{"event_id": "E2", oops\n`);
+		const { report } = await runPipeline({
+			input,
+			out: join(dir, 'ndjson'),
+			extractDate: '2025-07-31',
+			key: DEMO
+		});
+		expect(report).toMatchObject({
+			read: 2,
+			accepted: 1,
+			quarantined: 1,
+			rules: { malformed_row: 1 }
+		});
+		expect(report.examples[0]).toMatchObject({ line: 2, reason: 'malformed row: invalid JSON' });
+	});
+});
+
+describe('pipeline CLI', () => {
+	const cli = (...args: string[]) =>
+		exec(process.execPath, ['data-pipelines/bin/pipeline.ts', ...args]).then(
+			(r) => ({ code: 0, ...r }),
+			(e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string })
+		);
+
+	it('gives a one-line error and a non-zero exit for a missing input', async () => {
+		const r = await cli('--input', join(dir, 'nowhere.csv'), '--out', join(dir, 'x'));
+		expect(r.code).not.toBe(0);
+		expect(
+			r.stderr
+				.trim()
+				.split('\n')
+				.filter((l) => !l.startsWith('WARNING'))
+		).toEqual([
+			`pipeline: cannot read input "${join(dir, 'nowhere.csv')}": no such file or folder`
+		]);
+	});
+
+	it('prints only the run report on stdout with --json, and warns about the demo key on stderr', async () => {
+		const r = await cli(
+			'--input',
+			FIXTURE,
+			'--out',
+			join(dir, 'cli'),
+			'--extract-date',
+			'2025-07-31',
+			'--json'
+		);
+		expect(r.code).toBe(0);
+		expect(JSON.parse(r.stdout)).toMatchObject({
+			read: 32,
+			accepted: 32,
+			duplicates: 0,
+			quarantined: 0
+		});
+		expect(r.stderr).toMatch(/WARNING: PATHWAY_INSIGHT_KEY is not set/);
+	});
+});
