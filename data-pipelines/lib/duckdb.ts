@@ -1,4 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 
 /** A native DuckDB connection with the two calls the pipeline and CLIs need. */
 export interface Db {
@@ -18,13 +20,19 @@ function plain(value: unknown): unknown {
 	return value;
 }
 
-/** Opens an in-memory DuckDB (native, `@duckdb/node-api`). */
+/**
+ * Opens an in-memory DuckDB (native, `@duckdb/node-api`) that spills to `tempDirectory` when
+ * the data outgrows `memoryLimit` (default half this machine's memory), so a large extract slows
+ * down rather than failing.
+ */
 export async function openDb(
-	options: { threads?: number; memoryLimit?: string } = {}
+	options: { threads?: number; memoryLimit?: string; tempDirectory?: string } = {}
 ): Promise<Db> {
-	const config: Record<string, string> = {};
+	const config: Record<string, string> = {
+		memory_limit: options.memoryLimit ?? `${Math.floor(totalmem() / 2 ** 30 / 2)}GB`,
+		temp_directory: options.tempDirectory ?? join(tmpdir(), 'pathway-insight-duckdb')
+	};
 	if (options.threads) config.threads = String(options.threads);
-	if (options.memoryLimit) config.memory_limit = options.memoryLimit;
 	const instance = await DuckDBInstance.create(':memory:', config);
 	const connection = await instance.connect();
 	return {

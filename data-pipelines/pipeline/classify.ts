@@ -1,29 +1,74 @@
 /**
  * After the row rules: identity (duplicates and conflicts) and contradictions between rows
- * (shared/DOMAIN.md "Identity", "Reconciliation"). Produces `classified`, every staged row with a
- * `_status` of accepted, duplicate or quarantined, and a `_rule` and `_reason` for the last two.
+ * (shared/DOMAIN.md "Identity", "Reconciliation"). Produces `verdicts`: one row per staged row
+ * that is not accepted, with `_status` duplicate or quarantined, its `_rule` and `_reason`.
+ * Only the rows involved are ever sorted or hashed, so a clean extract costs one pass.
  */
 import { COLUMNS } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
+import { FILES_TABLE } from './read-events.ts';
+import { ruleVerdictsSql } from './validate.ts';
 
 const at = (line: string, file: string) => `'line ' || ${line} || ' of ' || ${file}`;
 const day = (ts: string) => `strftime(${ts}, '%Y-%m-%d')`;
+const whole = 'ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING';
 
-/** Rows that contradict an earlier accepted row, with the reason. One SELECT of (_id, _reason). */
+/** Duplicates and conflicts among rows that passed the row rules: one event_id per provider. */
+const IDENTITY = `
+WITH repeated AS (
+  SELECT provider_code, event_id FROM checked WHERE _rule_no IS NULL
+  GROUP BY provider_code, event_id HAVING COUNT(*) > 1
+),
+copies AS (
+  SELECT c._id, c._file_no, c._line, c.provider_code, c.event_id, f._file,
+    md5(concat_ws(chr(31), ${COLUMNS.map((col) => `COALESCE(c.${col}, chr(0))`).join(', ')})) AS content
+  FROM checked c
+  JOIN repeated USING (provider_code, event_id)
+  JOIN ${FILES_TABLE} f USING (_file_no)
+  WHERE c._rule_no IS NULL
+),
+ranked AS (
+  SELECT *,
+    ROW_NUMBER() OVER w AS copy,
+    COUNT(*) OVER w AS copies,
+    MIN(content) OVER w <> MAX(content) OVER w AS differs,
+    FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line
+  FROM copies
+  WINDOW w AS (PARTITION BY provider_code, event_id ORDER BY _file_no, _line ${whole})
+)
+SELECT _id,
+  CASE WHEN differs THEN 'quarantined' ELSE 'duplicate' END AS _status,
+  CASE WHEN differs THEN 'conflict' ELSE 'duplicate' END AS _rule,
+  CASE WHEN differs
+       THEN 'event_id "' || event_id || '" is used by ' || copies
+         || ' rows with different content: all are quarantined (first on '
+         || ${at('first_line', 'first_file')} || ')'
+       ELSE 'exact duplicate of ' || ${at('first_line', 'first_file')} END AS _reason
+FROM ranked
+WHERE differs OR copy > 1`;
+
+/** Rows that contradict an earlier accepted row, with the reason. */
 const CONTRADICTIONS = `
-WITH ok AS (SELECT * FROM classified WHERE _status = 'accepted'),
+WITH ok AS (
+  SELECT c._id, c._file_no, c._line, f._file, c.event_type, c.event_ts, c.provider_code,
+    c.pathway_id, c.appointment_id
+  FROM checked c JOIN ${FILES_TABLE} f USING (_file_no)
+  WHERE c._rule_no IS NULL
+    AND c.event_type IN ('referral_received', 'clock_stopped', 'appointment_booked',
+                         'appointment_cancelled', 'appointment_attended', 'appointment_dna')
+    AND c._id NOT IN (SELECT _id FROM identity_verdicts)
+),
 referrals AS (
   SELECT _id, provider_code, pathway_id, event_ts,
     ROW_NUMBER() OVER w AS nth,
     FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line,
     FIRST_VALUE(event_ts) OVER w AS first_ts
   FROM ok WHERE event_type = 'referral_received'
-  WINDOW w AS (PARTITION BY provider_code, pathway_id ORDER BY event_ts, _file, _line
-               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  WINDOW w AS (PARTITION BY provider_code, pathway_id ORDER BY event_ts, _file_no, _line ${whole})
 ),
 starts AS (SELECT provider_code, pathway_id, first_ts AS start_ts FROM referrals WHERE nth = 1),
 stops AS (
-  SELECT s._id, s._file, s._line, s.provider_code, s.pathway_id, s.event_ts, st.start_ts
+  SELECT s._id, s._file_no, s._file, s._line, s.provider_code, s.pathway_id, s.event_ts, st.start_ts
   FROM ok s LEFT JOIN starts st USING (provider_code, pathway_id)
   WHERE s.event_type = 'clock_stopped'
 ),
@@ -32,8 +77,7 @@ later_stops AS (
     FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line
   FROM stops
   WHERE start_ts IS NULL OR CAST(event_ts AS DATE) >= CAST(start_ts AS DATE)
-  WINDOW w AS (PARTITION BY provider_code, pathway_id ORDER BY event_ts, _file, _line
-               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  WINDOW w AS (PARTITION BY provider_code, pathway_id ORDER BY event_ts, _file_no, _line ${whole})
 ),
 bookings AS (
   SELECT _id, provider_code, appointment_id, event_ts,
@@ -41,8 +85,7 @@ bookings AS (
     FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line,
     FIRST_VALUE(event_ts) OVER w AS first_ts
   FROM ok WHERE event_type = 'appointment_booked'
-  WINDOW w AS (PARTITION BY provider_code, appointment_id ORDER BY event_ts, _file, _line
-               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  WINDOW w AS (PARTITION BY provider_code, appointment_id ORDER BY event_ts, _file_no, _line ${whole})
 ),
 outcomes AS (
   SELECT o._id, o.event_type, o.event_ts, b.first_ts AS booked_ts,
@@ -50,11 +93,10 @@ outcomes AS (
     FIRST_VALUE(o.event_type) OVER w AS first_type,
     FIRST_VALUE(o._file) OVER w AS first_file, FIRST_VALUE(o._line) OVER w AS first_line
   FROM ok o
-  LEFT JOIN (SELECT DISTINCT provider_code, appointment_id, first_ts FROM bookings) b
+  LEFT JOIN (SELECT provider_code, appointment_id, first_ts FROM bookings WHERE nth = 1) b
     USING (provider_code, appointment_id)
   WHERE o.event_type IN ('appointment_cancelled', 'appointment_attended', 'appointment_dna')
-  WINDOW w AS (PARTITION BY o.provider_code, o.appointment_id ORDER BY o.event_ts, o._file, o._line
-               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  WINDOW w AS (PARTITION BY o.provider_code, o.appointment_id ORDER BY o.event_ts, o._file_no, o._line ${whole})
 ),
 found AS (
   SELECT _id, 'a second referral_received for this pathway: it was already received on '
@@ -81,39 +123,19 @@ found AS (
     || ${at('first_line', 'first_file')}
   FROM outcomes WHERE nth > 1 AND NOT COALESCE(CAST(event_ts AS DATE) < CAST(booked_ts AS DATE), false)
 )
-SELECT _id, MIN(_reason) AS _reason FROM found GROUP BY _id`;
+SELECT _id, 'quarantined' AS _status, 'contradiction' AS _rule, MIN(_reason) AS _reason
+FROM found GROUP BY _id`;
 
 export async function classifyRows(db: Db): Promise<void> {
-	const content = `md5(concat_ws(chr(31), ${COLUMNS.map((c) => `COALESCE(${c}, chr(0))`).join(', ')}))`;
-	await db.run(`CREATE OR REPLACE TEMP TABLE classified AS
-WITH keyed AS (
-  SELECT *, ROW_NUMBER() OVER (ORDER BY _file, _line) AS _id,
-    CASE WHEN _rule IS NULL THEN ${content} END AS _content
-  FROM checked
-),
-copies AS (
-  SELECT _id,
-    ROW_NUMBER() OVER w AS copy,
-    COUNT(*) OVER w AS copies,
-    MIN(_content) OVER w <> MAX(_content) OVER w AS differs,
-    FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line
-  FROM keyed WHERE _rule IS NULL
-  WINDOW w AS (PARTITION BY provider_code, event_id ORDER BY _file, _line
-               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-)
-SELECT k.* EXCLUDE (_rule, _reason, _content),
-  CASE WHEN k._rule IS NOT NULL OR c.differs THEN 'quarantined'
-       WHEN c.copy > 1 THEN 'duplicate'
-       ELSE 'accepted' END AS _status,
-  CASE WHEN k._rule IS NOT NULL THEN k._rule
-       WHEN c.differs THEN 'conflict'
-       WHEN c.copy > 1 THEN 'duplicate' END AS _rule,
-  CASE WHEN k._rule IS NOT NULL THEN k._reason
-       WHEN c.differs THEN 'event_id "' || k.event_id || '" is used by ' || c.copies
-         || ' rows with different content: all are quarantined (first on '
-         || ${at('c.first_line', 'c.first_file')} || ')'
-       WHEN c.copy > 1 THEN 'exact duplicate of ' || ${at('c.first_line', 'c.first_file')} END AS _reason
-FROM keyed k LEFT JOIN copies c USING (_id)`);
-	await db.run(`UPDATE classified SET _status = 'quarantined', _rule = 'contradiction', _reason = f._reason
-FROM (${CONTRADICTIONS}) f WHERE classified._id = f._id`);
+	await db.run(`CREATE OR REPLACE TEMP TABLE identity_verdicts AS ${IDENTITY}`);
+	await db.run(`CREATE OR REPLACE TABLE verdicts AS
+${ruleVerdictsSql()}
+UNION ALL SELECT * FROM identity_verdicts
+UNION ALL SELECT * FROM (${CONTRADICTIONS})`);
+	// Every staged row with its status; rows without a verdict are accepted.
+	await db.run(`CREATE OR REPLACE VIEW classified AS
+SELECT c.*, f._file, COALESCE(v._status, 'accepted') AS _status, v._rule, v._reason
+FROM checked c
+JOIN ${FILES_TABLE} f USING (_file_no)
+LEFT JOIN verdicts v USING (_id)`);
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { COLUMNS, PSEUDONYMISED, type Column } from '../lib/contract.ts';
+import { COLUMNS, type Column } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
 import { sqlDate } from '../../src/lib/metrics/sql.ts';
-import { OPTIONAL_CHECKS } from './validate.ts';
+import { OPTIONAL_CHECKS, warningBit } from './validate.ts';
 
 const SQL_DIR = new URL('../sql/', import.meta.url);
 
@@ -14,34 +14,33 @@ export async function modelSql(name: string, extractDate: string): Promise<strin
 
 /** Typed expressions for the columns that are not text. */
 const TYPED: Partial<Record<Column, string>> = {
-	event_time: 'event_ts',
-	appointment_time: 'appointment_ts',
-	rtt: `CASE WHEN event_type = 'referral_received' THEN COALESCE(rtt_flag, true) END`,
-	imd_decile: 'TRY_CAST(imd_decile AS TINYINT)'
+	event_time: 'c.event_ts',
+	appointment_time: 'c.appointment_ts',
+	rtt: `CASE WHEN c.event_type = 'referral_received' THEN COALESCE(c.rtt_flag, true) END`,
+	imd_decile: 'TRY_CAST(c.imd_decile AS TINYINT)'
 };
 
-function publishedColumn(column: Column): string | null {
+function eventColumn(column: Column): string | null {
 	if (column === 'event_id') return null;
 	const check = OPTIONAL_CHECKS.find((c) => c.column === column);
-	const expr = TYPED[column] ?? column;
-	const cleaned = check
-		? `CASE WHEN list_contains(_warnings, '${check.warning}') THEN NULL ELSE ${expr} END`
-		: expr;
-	const value = PSEUDONYMISED.includes(column) ? `pseudonym(${cleaned})` : cleaned;
-	return `${value} AS ${column}`;
+	const expr = TYPED[column] ?? `c.${column}`;
+	return check
+		? `CASE WHEN c._warn & ${warningBit(check.warning)} <> 0 THEN NULL ELSE ${expr} END AS ${column}`
+		: `${expr} AS ${column}`;
 }
 
 /**
- * Builds the modelled tables from the accepted rows: `events` (typed, pseudonymised, invalid
- * optional values as unknown), then `pathways` and `appointments` from the SQL files.
+ * Builds the modelled tables from the accepted rows: `events` (typed, invalid optional values as
+ * unknown; internal, never published), then `pathways` and `appointments` from the SQL files.
+ * Identifiers stay as written here; {@link publish} pseudonymises them on the way out.
  */
 export async function buildModel(db: Db, extractDate: string): Promise<void> {
-	const columns = COLUMNS.map(publishedColumn).filter((c): c is string => c !== null);
+	const columns = COLUMNS.map(eventColumn).filter((c): c is string => c !== null);
 	await db.run(`CREATE OR REPLACE TABLE events AS
 SELECT ${columns.join(',\n  ')},
-  CAST(event_ts AS DATE) AS event_date
-FROM classified
-WHERE _status = 'accepted'`);
+  CAST(c.event_ts AS DATE) AS event_date
+FROM checked c
+WHERE c._id NOT IN (SELECT _id FROM verdicts)`);
 	await db.run(await modelSql('pathways.sql', extractDate));
 	await db.run(await modelSql('appointments.sql', extractDate));
 }

@@ -6,29 +6,33 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { COLUMNS, CONTRACT_VERSION } from '../lib/contract.ts';
+import { COLUMNS, CONTRACT_VERSION, PSEUDONYMISED } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
+import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 import type { RunReport } from './report.ts';
 
 /** Version of the published dataset's layout (manifest, tables, columns). */
 export const SCHEMA_VERSION = 1;
 
-/** Published tables and the order their rows are written in (the dashboard's filter columns first). */
+/**
+ * Published tables and the order their rows are written in: the dashboard's filter columns first,
+ * ending in a key that is unique, so a re-run writes the same bytes. Identifier columns are
+ * replaced by their keyed pseudonyms as they are written.
+ */
 export const TABLES = [
 	{
 		name: 'pathways',
-		orderBy: 'provider_code, commissioner_code, specialty_code, priority, referral_date, pathway_id'
+		orderBy:
+			'provider_code, commissioner_code, specialty_code, priority, referral_date, pathway_id',
+		identifiers: ['pathway_id', 'patient_id']
 	},
 	{
 		name: 'appointments',
 		orderBy:
-			'provider_code, commissioner_code, specialty_code, priority, appointment_date, appointment_id'
-	},
-	{
-		name: 'events',
-		orderBy: 'provider_code, pathway_id, event_time, event_type, appointment_id, appointment_time'
+			'provider_code, commissioner_code, specialty_code, priority, appointment_date, appointment_id',
+		identifiers: ['appointment_id', 'pathway_id', 'patient_id']
 	}
 ] as const;
 
@@ -54,12 +58,19 @@ async function isDataset(dir: string): Promise<boolean> {
 	return entries === null || entries.length === 0 || entries.includes('manifest.json');
 }
 
+/** Quarantined rows as they were written, but for the identifiers, which are pseudonymised. */
 const QUARANTINE_COLUMNS = COLUMNS.map((c) =>
-	c === 'patient_id' || c === 'pathway_id' || c === 'appointment_id' ? `pseudonym(${c}) AS ${c}` : c
+	PSEUDONYMISED.includes(c) ? `pseudonym(r.${c}) AS ${c}` : `r.${c}`
 );
 
 /** Writes, verifies and swaps in the dataset; returns its manifest. */
-export async function publish(db: Db, out: string, report: RunReport): Promise<Manifest> {
+export async function publish(
+	db: Db,
+	out: string,
+	report: RunReport,
+	/** Called when the files are written, before the run report is: the last chance to amend it. */
+	beforeReport: () => void = () => {}
+): Promise<Manifest> {
 	const target = resolve(out);
 	if (!(await isDataset(target))) {
 		throw new UserError(
@@ -72,14 +83,11 @@ export async function publish(db: Db, out: string, report: RunReport): Promise<M
 	await mkdir(staging);
 	try {
 		const tables: Manifest['tables'] = {};
-		for (const { name, orderBy } of TABLES) {
+		for (const { name, orderBy, identifiers } of TABLES) {
 			const file = `${name}.parquet`;
 			const path = join(staging, file);
-			// Ties on the sort key are broken by every column, so a re-run writes the same bytes.
-			const all = (await db.all(`SELECT column_name FROM (DESCRIBE ${name})`)).map(
-				(r) => `"${r.column_name}"`
-			);
-			await db.run(`COPY (SELECT * FROM ${name} ORDER BY ${orderBy}, ${all.join(', ')})
+			const replaced = identifiers.map((c) => `pseudonym(${c}) AS ${c}`).join(', ');
+			await db.run(`COPY (SELECT * REPLACE (${replaced}) FROM ${name} ORDER BY ${orderBy})
 TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
 			const [{ expected }] = await db.all(
 				`SELECT CAST(COUNT(*) AS DOUBLE) AS expected FROM ${name}`
@@ -98,8 +106,13 @@ TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`
 			};
 		}
 		await db.run(`COPY (
-  SELECT _file AS file, _line AS line, _rule AS rule, _reason AS reason, ${QUARANTINE_COLUMNS.join(', ')}
-  FROM classified WHERE _status = 'quarantined' ORDER BY _file, _line
+  SELECT f._file AS file, r._line AS line, v._rule AS rule, v._reason AS reason,
+    ${QUARANTINE_COLUMNS.join(', ')}
+  FROM verdicts v
+  JOIN ${RAW_TABLE} r USING (_id)
+  JOIN ${FILES_TABLE} f USING (_file_no)
+  WHERE v._status = 'quarantined'
+  ORDER BY r._file_no, r._line
 ) TO ${sqlString(join(staging, 'quarantine.csv'))} (HEADER, DELIMITER ',')`);
 		const manifest: Manifest = {
 			schemaVersion: SCHEMA_VERSION,
@@ -115,6 +128,7 @@ TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`
 				rowsAccepted: report.accepted
 			}
 		};
+		beforeReport();
 		await writeFile(join(staging, 'run-report.json'), `${JSON.stringify(report, null, 2)}\n`);
 		await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 		await swapIn(staging, target);

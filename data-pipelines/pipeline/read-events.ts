@@ -15,19 +15,42 @@ export interface FileReading {
 	/** Columns the contract does not know: ignored, never published (they may hold identifiers). */
 	extraColumns: string[];
 	notices: string[];
+	/** SELECTs giving this file's rows in the shape of {@link RAW_TABLE}. */
+	selects: string[];
 }
 
-/** The staging table every input file is read into, every value as text. */
+/**
+ * Every staged row, every value as text: a view over one table per input file, so each file is
+ * read once, straight into its table. `_id` is unique: the file number in the high bits.
+ */
 export const RAW_TABLE = 'raw_events';
+/** One row per input file: its number in {@link RAW_TABLE}, its name and missing columns. */
+export const FILES_TABLE = 'source_files';
+
+const FILE_BITS = 40;
+const REJECT_BIT = 2 ** 39;
+const noValues = COLUMNS.map((c) => `NULL::VARCHAR AS ${c}`).join(', ');
 
 export async function createRawTable(db: Db): Promise<void> {
-	await db.run(`CREATE OR REPLACE TABLE ${RAW_TABLE} (
-  _file VARCHAR,
-  _line BIGINT,
-  _malformed VARCHAR,
-  _missing VARCHAR[],
-  ${COLUMNS.map((c) => `${c} VARCHAR`).join(',\n  ')}
-)`);
+	await db.run(
+		`CREATE OR REPLACE TABLE ${FILES_TABLE} (_file_no INTEGER, _file VARCHAR, missing VARCHAR[])`
+	);
+}
+
+/** Creates {@link RAW_TABLE} over the files read, from each reading's `select`. */
+export async function createRawView(db: Db, readings: FileReading[]): Promise<void> {
+	const parts = readings.flatMap((r) => r.selects);
+	const empty = `SELECT NULL::BIGINT AS _id, NULL::INTEGER AS _file_no, NULL::BIGINT AS _line,
+  NULL::VARCHAR AS _malformed, ${noValues} WHERE false`;
+	await db.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS
+${[empty, ...parts].join('\nUNION ALL\n')}`);
+}
+
+async function registerFile(db: Db, fileNo: number, reading: FileReading): Promise<void> {
+	const missing = `[${reading.missingColumns.map(sqlString).join(', ')}]::VARCHAR[]`;
+	await db.run(
+		`INSERT INTO ${FILES_TABLE} VALUES (${fileNo}, ${sqlString(reading.file)}, ${missing})`
+	);
 }
 
 async function firstLine(path: string): Promise<string> {
@@ -73,7 +96,12 @@ function cleanText(expr: string): string {
 	return `NULLIF(TRIM(${expr}), '')`;
 }
 
-async function readCsv(db: Db, file: InputFile, reading: FileReading): Promise<void> {
+async function readCsv(
+	db: Db,
+	file: InputFile,
+	fileNo: number,
+	reading: FileReading
+): Promise<void> {
 	const header = parseHeader(await firstLine(file.path));
 	const lowered = header.map((h) => h.toLowerCase());
 	const seen = new Set<string>();
@@ -97,35 +125,47 @@ async function readCsv(db: Db, file: InputFile, reading: FileReading): Promise<v
 	reading.extraColumns = header.filter((_, i) => !contractSet.has(sourceNames[i]));
 
 	const columns = `{${sourceNames.map((n) => `${sqlString(n)}: 'VARCHAR'`).join(', ')}}`;
+	const values = COLUMNS.map((c) =>
+		reading.missingColumns.includes(c)
+			? `NULL::VARCHAR AS ${c}`
+			: `${cleanText(quoteIdent(c))} AS ${c}`
+	);
+	const table = `raw_file_${fileNo}`;
+	const rejects = `raw_rejects_${fileNo}`;
 	await db.run(`DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;`);
-	await db.run(`CREATE OR REPLACE TEMP TABLE csv_rows AS
-SELECT * FROM read_csv(${sqlString(file.path)},
+	await db.run(`CREATE OR REPLACE TABLE ${table} AS
+SELECT ${values.join(',\n  ')}
+FROM read_csv(${sqlString(file.path)},
   columns = ${columns}, header = true, auto_detect = false,
   delim = ',', quote = '"', escape = '"', strict_mode = true,
   store_rejects = true, rejects_table = 'reject_errors', rejects_scan = 'reject_scans')`);
-	// A rejected record leaves a gap in the scan; map each kept row back to its record line.
-	await db.run(`CREATE OR REPLACE TEMP TABLE csv_rejects AS
+	await db.run(`CREATE OR REPLACE TABLE ${rejects} AS
 SELECT line, ROW_NUMBER() OVER (ORDER BY line) - 1 AS i,
        FIRST(error_type || ': ' || error_message ORDER BY column_idx NULLS LAST) AS message
 FROM reject_errors GROUP BY line`);
-	const missing = `[${reading.missingColumns.map(sqlString).join(', ')}]::VARCHAR[]`;
-	const values = COLUMNS.map((c) =>
-		reading.missingColumns.includes(c) ? `NULL AS ${c}` : `${cleanText(quoteIdent(c))} AS ${c}`
+	const [{ rows, rejected }] = await db.all(
+		`SELECT (SELECT COUNT(*) FROM ${table}) AS rows, (SELECT COUNT(*) FROM ${rejects}) AS rejected`
 	);
-	await db.run(`INSERT INTO ${RAW_TABLE}
-SELECT ${sqlString(file.name)}, r._row + 2 + COALESCE(j.k, 0), NULL, ${missing},
-  ${values.join(',\n  ')}
-FROM (SELECT rowid AS _row, * FROM csv_rows) r
-ASOF LEFT JOIN (SELECT line - 2 - i AS t, i + 1 AS k FROM csv_rejects) j ON r._row >= j.t`);
-	await db.run(`INSERT INTO ${RAW_TABLE} (_file, _line, _malformed, _missing)
-SELECT ${sqlString(file.name)}, line, message, ${missing} FROM csv_rejects`);
-	const [{ rows }] = await db.all(
-		`SELECT (SELECT COUNT(*) FROM csv_rows) + (SELECT COUNT(*) FROM csv_rejects) AS rows`
+	reading.rows = (rows as number) + (rejected as number);
+	const base = `${fileNo} * ${2 ** FILE_BITS}`;
+	// A record the reader rejected leaves a gap; map each kept row back to its record line.
+	reading.selects.push(
+		rejected
+			? `SELECT ${base} + r.rowid AS _id, ${fileNo} AS _file_no, r.rowid + 2 + COALESCE(j.k, 0) AS _line,
+  NULL::VARCHAR AS _malformed, r.*
+FROM ${table} r ASOF LEFT JOIN (SELECT line - 2 - i AS t, i + 1 AS k FROM ${rejects}) j ON r.rowid >= j.t`
+			: `SELECT ${base} + rowid AS _id, ${fileNo} AS _file_no, rowid + 2 AS _line,
+  NULL::VARCHAR AS _malformed, * FROM ${table}`,
+		`SELECT ${base} + ${REJECT_BIT} + i, ${fileNo}, line, message, ${noValues} FROM ${rejects}`
 	);
-	reading.rows = rows as number;
 }
 
-async function readNdjson(db: Db, file: InputFile, reading: FileReading): Promise<void> {
+async function readNdjson(
+	db: Db,
+	file: InputFile,
+	fileNo: number,
+	reading: FileReading
+): Promise<void> {
 	// Each line is read whole (no quoting, a separator that JSON text cannot hold raw), so line
 	// numbers are exact and a broken line is one quarantined row, not a failed file.
 	await db.run(`CREATE OR REPLACE TEMP TABLE json_raw AS
@@ -140,12 +180,13 @@ FROM (SELECT unnest(json_keys(doc)) AS k FROM json_lines)`);
 	const present = new Set(((keys?.keys as string[] | null) ?? []).map((k) => k.toLowerCase()));
 	reading.missingColumns = COLUMNS.filter((c) => !present.has(c));
 	reading.extraColumns = [...present].filter((k) => !contractSet.has(k));
-	const missing = `[${reading.missingColumns.map(sqlString).join(', ')}]::VARCHAR[]`;
-	const values = COLUMNS.map((c) => cleanText(`json_extract_string(doc, ${sqlString(`$.${c}`)})`));
-	await db.run(`INSERT INTO ${RAW_TABLE}
-SELECT ${sqlString(file.name)}, line,
-  CASE WHEN NOT valid THEN 'invalid JSON' WHEN doc IS NULL THEN 'not a JSON object' END,
-  ${missing},
+	const values = COLUMNS.map(
+		(c) => `${cleanText(`json_extract_string(doc, ${sqlString(`$.${c}`)})`)} AS ${c}`
+	);
+	const table = `raw_file_${fileNo}`;
+	await db.run(`CREATE OR REPLACE TABLE ${table} AS
+SELECT ${fileNo} * ${2 ** FILE_BITS} + line AS _id, ${fileNo} AS _file_no, line AS _line,
+  CASE WHEN NOT valid THEN 'invalid JSON' WHEN doc IS NULL THEN 'not a JSON object' END AS _malformed,
   ${values.join(',\n  ')}
 FROM json_lines
 WHERE text IS NOT NULL AND TRIM(text) <> ''`);
@@ -153,25 +194,30 @@ WHERE text IS NOT NULL AND TRIM(text) <> ''`);
 		`SELECT COUNT(*) AS rows FROM json_lines WHERE text IS NOT NULL AND TRIM(text) <> ''`
 	);
 	reading.rows = rows as number;
+	reading.selects.push(`SELECT * FROM ${table}`);
+	await db.run('DROP TABLE json_raw; DROP TABLE json_lines');
 }
 
 /** Reads one event file into {@link RAW_TABLE}, every value as text, each row with its line. */
-export async function readEventFile(db: Db, file: InputFile): Promise<FileReading> {
+export async function readEventFile(db: Db, file: InputFile, fileNo: number): Promise<FileReading> {
 	const reading: FileReading = {
 		file: file.name,
 		format: file.format,
 		rows: 0,
 		missingColumns: [],
 		extraColumns: [],
-		notices: []
+		notices: [],
+		selects: []
 	};
 	if (file.bytes === 0) {
 		reading.notices.push('the file is empty: no header and no rows');
+		await registerFile(db, fileNo, reading);
 		return reading;
 	}
 	try {
-		if (file.format === 'csv') await readCsv(db, file, reading);
-		else await readNdjson(db, file, reading);
+		if (file.format === 'csv') await readCsv(db, file, fileNo, reading);
+		else await readNdjson(db, file, fileNo, reading);
+		await registerFile(db, fileNo, reading);
 	} catch (error) {
 		const why = (error as Error).message.split('\n')[0];
 		throw new UserError(`cannot read ${file.name}: ${why}`);

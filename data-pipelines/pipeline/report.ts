@@ -1,5 +1,6 @@
 import type { Db } from '../lib/duckdb.ts';
 import type { FileReading } from './read-events.ts';
+import { OPTIONAL_CHECKS } from './validate.ts';
 
 export interface Counts {
 	read: number;
@@ -35,7 +36,10 @@ export interface RunReport extends Counts {
 	/** The first quarantined rows, in file and line order, so a reader sees what went wrong. */
 	examples: QuarantineExample[];
 	pseudonymisation: { method: string; demoKey: boolean };
+	/** Wall time of the whole run, publishing included. */
 	seconds: number;
+	/** Seconds spent in each step, in order. */
+	timings: Record<string, number>;
 }
 
 function emptyCounts(): Counts {
@@ -67,17 +71,18 @@ FROM classified GROUP BY ALL ORDER BY ALL`);
 			if (status === 'quarantined' && rule) counts.rules[rule] = (counts.rules[rule] ?? 0) + n;
 		}
 	}
-	const warningRows =
-		await db.all(`SELECT _file AS file, w AS warning, CAST(COUNT(*) AS DOUBLE) AS n
-FROM (SELECT _file, unnest(_warnings) AS w FROM classified WHERE _status = 'accepted')
-GROUP BY ALL ORDER BY ALL`);
-	for (const { file, warning, n } of warningRows as {
-		file: string;
-		warning: string;
-		n: number;
-	}[]) {
-		for (const counts of [total, byFile.get(file)!])
-			counts.warnings[warning] = (counts.warnings[warning] ?? 0) + n;
+	// One pass: a column per optional check, counting accepted rows with that bit of _warn set.
+	const warningRows = await db.all(`SELECT _file AS file,
+  ${OPTIONAL_CHECKS.map((c, i) => `CAST(SUM(CASE WHEN _warn & ${1 << i} <> 0 THEN 1 ELSE 0 END) AS DOUBLE) AS ${c.warning}`).join(',\n  ')}
+FROM classified WHERE _status = 'accepted' AND _warn <> 0
+GROUP BY _file ORDER BY _file`);
+	for (const row of warningRows) {
+		for (const { warning } of OPTIONAL_CHECKS) {
+			const n = row[warning] as number;
+			if (!n) continue;
+			for (const counts of [total, byFile.get(row.file as string)!])
+				counts.warnings[warning] = (counts.warnings[warning] ?? 0) + n;
+		}
 	}
 	const files: FileReport[] = readings.map((r) => ({
 		file: r.file,
@@ -89,6 +94,6 @@ GROUP BY ALL ORDER BY ALL`);
 	}));
 	const examples =
 		(await db.all(`SELECT _file AS file, _line AS line, _rule AS rule, _reason AS reason
-FROM classified WHERE _status = 'quarantined' ORDER BY _file, _line LIMIT 20`)) as unknown as QuarantineExample[];
+FROM classified WHERE _status = 'quarantined' ORDER BY _file_no, _line LIMIT 20`)) as unknown as QuarantineExample[];
 	return { total, files, examples };
 }

@@ -11,7 +11,7 @@ import {
 	type PseudonymKey
 } from './pseudonymise.ts';
 import { publish, type Manifest } from './publish.ts';
-import { createRawTable, readEventFile, type FileReading } from './read-events.ts';
+import { createRawTable, createRawView, readEventFile, type FileReading } from './read-events.ts';
 import { countRows, type RunReport } from './report.ts';
 import { checkRows } from './validate.ts';
 
@@ -25,6 +25,10 @@ export interface PipelineOptions {
 	onStep?: (step: string) => void;
 	/** Told once if the demo key is used. */
 	onWarning?: (message: string) => void;
+	/** Where DuckDB may spill when the data outgrows memory (default: the system's temp folder). */
+	tempDirectory?: string;
+	/** DuckDB's memory limit, e.g. `8GB` (default: half of this machine's memory). */
+	memoryLimit?: string;
 }
 
 export interface PipelineResult {
@@ -52,22 +56,33 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 				`Anyone can reverse them. Set ${KEY_VARIABLE} to a long random secret before running on real data.`
 		);
 	}
-	const step = options.onStep ?? (() => {});
+	const timings: Record<string, number> = {};
+	let current: { name: string; began: number } | null = null;
+	const step = (name: string) => {
+		const now = performance.now();
+		if (current) timings[current.name] = Math.round(now - current.began) / 1000;
+		current = name ? { name, began: now } : null;
+		if (name) options.onStep?.(name);
+	};
 	const files = await listInputFiles(options.input);
-	const db = await openDb();
+	const db = await openDb({
+		tempDirectory: options.tempDirectory,
+		memoryLimit: options.memoryLimit
+	});
 	try {
 		await createRawTable(db);
 		const readings: FileReading[] = [];
-		for (const file of files) {
-			step(`reading ${file.name}`);
-			readings.push(await readEventFile(db, file));
-		}
+		step(files.length === 1 ? `reading ${files[0].name}` : `reading ${files.length} files`);
+		for (const [i, file] of files.entries()) readings.push(await readEventFile(db, file, i + 1));
+		await createRawView(db, readings);
 		step('validating');
 		await checkRows(db, extractDate);
+		step('finding duplicates and contradictions');
 		await classifyRows(db);
 		await definePseudonym(db, key);
 		step('modelling pathways and appointments');
 		await buildModel(db, extractDate);
+		step('counting');
 		const { total, files: fileReports, examples } = await countRows(db, readings);
 		const [period] = await db.all(`SELECT strftime(MIN(event_date), '%Y-%m-%d') AS "from",
   strftime(MAX(event_date), '%Y-%m-%d') AS "to" FROM events`);
@@ -78,11 +93,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 			files: fileReports,
 			examples,
 			pseudonymisation: { method: 'HMAC-SHA256, first 128 bits, hex', demoKey: key.demo },
-			seconds: 0
+			seconds: 0,
+			timings
 		};
 		step(`publishing ${options.out}`);
-		report.seconds = Math.round((performance.now() - started) / 10) / 100;
-		const manifest = await publish(db, options.out, report);
+		const manifest = await publish(db, options.out, report, () => {
+			step('');
+			report.seconds = Math.round((performance.now() - started) / 10) / 100;
+		});
 		return { report, manifest };
 	} finally {
 		db.close();

@@ -23,7 +23,7 @@ import {
 } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
 import { sqlDate, sqlString } from '../../src/lib/metrics/sql.ts';
-import { RAW_TABLE } from './read-events.ts';
+import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 
 const LOWER: readonly Column[] = [
 	'event_type',
@@ -37,8 +37,6 @@ const LOWER: readonly Column[] = [
 	'sex'
 ];
 const UPPER: readonly Column[] = ['provider_code', 'commissioner_code', 'referrer_code'];
-/** Columns whose case we normalise; messages quote the value as it was written. */
-const RESHAPED = new Set<string>([...LOWER, ...UPPER, 'ethnicity', 'clinical_priority']);
 
 interface Rule {
 	rule: string;
@@ -52,10 +50,9 @@ const list = (values: readonly string[]) => `(${values.map(sqlString).join(', ')
 const english = (values: readonly string[]) =>
 	values.length === 1 ? values[0] : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 /** A raw value quoted for a message, cut short if huge. */
-const shown = (column: string) => {
-	const expr = RESHAPED.has(column) ? `_raw_${column}` : column;
-	return `'"' || CASE WHEN length(${expr}) > 40 THEN left(${expr}, 40) || '…' ELSE ${expr} END || '"'`;
-};
+/** A value as written (messages are worked out over the raw row), quoted and cut short if huge. */
+const shown = (column: string) =>
+	`'"' || CASE WHEN length(${column}) > 40 THEN left(${column}, 40) || '…' ELSE ${column} END || '"'`;
 const isType = (types: readonly string[]) => `event_type IN ${list(types)}`;
 const typeNames = (types: readonly string[]) =>
 	types.length === APPOINTMENT_EVENTS.length &&
@@ -259,11 +256,6 @@ export const OPTIONAL_CHECKS: readonly OptionalCheck[] = [
 ];
 
 function normalised(column: Column): string {
-	const raw = RESHAPED.has(column) ? `${column} AS _raw_${column}, ` : '';
-	return raw + normalisedValue(column);
-}
-
-function normalisedValue(column: Column): string {
 	if (LOWER.includes(column)) return `lower(${column}) AS ${column}`;
 	if (UPPER.includes(column)) return `upper(${column}) AS ${column}`;
 	if (column === 'ethnicity')
@@ -277,34 +269,55 @@ function normalisedValue(column: Column): string {
 const RTT_FLAG = `CASE WHEN lower(rtt) IN ('true', 't', '1', 'yes', 'y') THEN true
      WHEN lower(rtt) IN ('false', 'f', '0', 'no', 'n') THEN false END`;
 
+/** Bit `i` of `_warn` is set when optional check `i` found an unusable value. */
+export const warningBit = (warning: string) =>
+	1 << OPTIONAL_CHECKS.findIndex((c) => c.warning === warning);
+
 /**
- * Builds `checked`: every staged row, normalised, typed, with `_rule` and `_reason` set for the
- * first rule it breaks, optional values it could not use set to NULL and listed in `_warnings`.
+ * Builds `checked`: every staged row normalised and typed, with `_rule_no` (1-based index into
+ * {@link ROW_RULES}) for the first rule it breaks and `_warn`, a bit per optional value it could
+ * not use. Messages are worked out later, for quarantined rows only ({@link ruleVerdictsSql}).
  */
 export async function checkRows(db: Db, extractDate: string): Promise<void> {
 	await db.run(`SET VARIABLE extract_date = ${sqlDate(extractDate)}`);
-	await db.run(`CREATE OR REPLACE TEMP TABLE normalised AS
-SELECT _file, _line, _malformed, _missing,
-  ${COLUMNS.map(normalised).join(',\n  ')},
-  ${parseTimestampSql('event_time')} AS event_ts,
-  ${parseTimestampSql('appointment_time')} AS appointment_ts,
-  ${RTT_FLAG} AS rtt_flag
-FROM ${RAW_TABLE}`);
-	const ruleCase = (field: 'rule' | 'message') =>
-		`CASE\n${ROW_RULES.map((r) => `    WHEN ${r.when} THEN ${field === 'rule' ? sqlString(r.rule) : r.message}`).join('\n')}\n  END`;
-	// A required value breaking a rule quarantines the row before the optional check sees it, so
-	// warnings are only worked out for rows that pass.
-	const warningList = `list_filter([${OPTIONAL_CHECKS.map(
-		(c) =>
-			`CASE WHEN ${c.column} IS NOT NULL AND NOT COALESCE(${c.valid}, false) THEN '${c.warning}' END`
-	).join(', ')}], w -> w IS NOT NULL)`;
-	await db.run(`CREATE OR REPLACE TEMP TABLE checked AS
-WITH ruled AS (
-  SELECT *,
-    ${ruleCase('rule')} AS _rule,
-    ${ruleCase('message')} AS _reason
-  FROM normalised
+	const ruleNo = `CASE\n${ROW_RULES.map((r, i) => `    WHEN ${r.when} THEN ${i + 1}`).join('\n')}\n  END`;
+	// A row quarantined by a rule gets no warnings: they are only worked out for rows that pass.
+	const warn = OPTIONAL_CHECKS.map(
+		(c, i) =>
+			`CASE WHEN ${c.column} IS NOT NULL AND NOT COALESCE(${c.valid}, false) THEN ${1 << i} ELSE 0 END`
+	).join('\n    + ');
+	await db.run(`CREATE OR REPLACE TABLE checked AS
+WITH normalised AS (
+  SELECT r._id, r._file_no, r._line, r._malformed, f.missing AS _missing,
+    ${COLUMNS.map(normalised).join(',\n    ')},
+    ${parseTimestampSql('event_time')} AS event_ts,
+    ${parseTimestampSql('appointment_time')} AS appointment_ts,
+    ${RTT_FLAG} AS rtt_flag
+  FROM ${RAW_TABLE} r JOIN ${FILES_TABLE} f USING (_file_no)
+),
+ruled AS (
+  SELECT *, ${ruleNo} AS _rule_no FROM normalised
 )
-SELECT *, CASE WHEN _rule IS NULL THEN ${warningList} ELSE []::VARCHAR[] END AS _warnings
+SELECT * EXCLUDE (_malformed, _missing),
+  CASE WHEN _rule_no IS NULL THEN
+    ${warn}
+  ELSE 0 END AS _warn
 FROM ruled`);
+}
+
+/**
+ * `(_id, _status, _rule, _reason)` for every row a rule quarantined. The message quotes the row
+ * as it was written, so it is worked out over the staged text, and only for these rows.
+ */
+export function ruleVerdictsSql(): string {
+	const cases = (pick: (r: Rule) => string) =>
+		`CASE _rule_no\n${ROW_RULES.map((r, i) => `      WHEN ${i + 1} THEN ${pick(r)}`).join('\n')}\n    END`;
+	return `SELECT _id, 'quarantined' AS _status,
+    ${cases((r) => sqlString(r.rule))} AS _rule,
+    ${cases((r) => r.message)} AS _reason
+  FROM (
+    SELECT r.*, c._rule_no
+    FROM checked c JOIN ${RAW_TABLE} r USING (_id)
+    WHERE c._rule_no IS NOT NULL
+  )`;
 }
