@@ -9,6 +9,18 @@ export interface Db {
 	all(sql: string): Promise<Record<string, unknown>[]>;
 	close(): void;
 	connection: DuckDBConnection;
+	/**
+	 * Reports the progress of every query that runs from now on (DuckDB's own estimate: percent
+	 * done and rows processed), a few times a second; `null` stops reporting.
+	 */
+	watch(listener: ((progress: QueryProgress) => void) | null): void;
+}
+
+export interface QueryProgress {
+	/** 0–100, or -1 while DuckDB cannot tell. */
+	percent: number;
+	rows: number;
+	totalRows: number;
 }
 
 function plain(value: unknown): unknown {
@@ -35,14 +47,38 @@ export async function openDb(
 	if (options.threads) config.threads = String(options.threads);
 	const instance = await DuckDBInstance.create(':memory:', config);
 	const connection = await instance.connect();
+	// Track progress for Db.watch, but never draw DuckDB's own bar on our terminal.
+	await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+	let listener: ((progress: QueryProgress) => void) | null = null;
+	/** Polls DuckDB's progress while `work` runs, when someone is listening. */
+	async function watched<T>(work: Promise<T>): Promise<T> {
+		if (!listener) return work;
+		const report = listener;
+		const timer = setInterval(() => {
+			const p = connection.progress;
+			report({
+				percent: p.percentage,
+				rows: Number(p.rows_processed),
+				totalRows: Number(p.total_rows_to_process)
+			});
+		}, 250);
+		try {
+			return await work;
+		} finally {
+			clearInterval(timer);
+		}
+	}
 	return {
 		connection,
 		async run(sql) {
-			await connection.run(sql);
+			await watched(connection.run(sql));
 		},
 		async all(sql) {
-			const reader = await connection.runAndReadAll(sql);
+			const reader = await watched(connection.runAndReadAll(sql));
 			return reader.getRowObjectsJS().map((row) => plain(row) as Record<string, unknown>);
+		},
+		watch(next) {
+			listener = next;
 		},
 		close() {
 			connection.closeSync();

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../lib/errors.ts';
-import { runPipeline } from './run.ts';
+import { QuarantineLimitError, runPipeline } from './run.ts';
+import { StepProgress } from './progress.ts';
 import type { RunReport } from './report.ts';
 
 export const PIPELINE_USAGE = `Usage: npm run pipeline -- --input PATH --out DIR [options]
@@ -11,19 +12,36 @@ models pathways and appointments, and publishes a dataset folder the dashboard r
   --input PATH          an event file, or a folder of them (.csv, .ndjson, .jsonl)
   --out DIR             the dataset folder to publish (replaced atomically)
   --extract-date DATE   no event may be dated after this day (YYYY-MM-DD; default today)
+  --max-quarantine P    refuse to publish if more than P of the rows are quarantined
+                        (a share or a percentage: 0.05 or 5%; default 5%); the previous
+                        dataset stays served and the report is written beside it
+  --strict              refuse to run without PATHWAY_INSIGHT_KEY (no demo key)
+  --memory-limit SIZE   DuckDB's memory limit, e.g. 8GB (default: half of this machine's)
   --json                print the run report as JSON on stdout, nothing else
   --quiet               print nothing but errors
+  --progress            draw progress bars even when stderr is not a terminal
   --help                show this help
 
 Environment:
   PATHWAY_INSIGHT_KEY   secret key for pseudonymising patient, pathway and appointment ids
                         (without it a public demo key is used, with a warning)
 
-Exit status: 0 published; 1 failed; 2 bad arguments or unreadable input.`;
+Exit status: 0 published; 1 failed; 2 bad arguments or unreadable input;
+3 too many rows quarantined (nothing published).`;
+
+/** `5%` or `0.05` → 0.05. */
+export function parseShare(text: string): number {
+	const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+	const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
+	if (!(value >= 0 && value <= 1)) {
+		throw new UserError(`invalid --max-quarantine "${text}": expected a share such as 0.05 or 5%`);
+	}
+	return value;
+}
 
 const fmt = (n: number) => n.toLocaleString('en-GB');
 
-function summary(report: RunReport, out: string): string {
+function summary(report: RunReport, out: string, published = true): string {
 	const lines = [
 		`read ${fmt(report.read)} rows from ${report.files.length} file${report.files.length === 1 ? '' : 's'}: ` +
 			`${fmt(report.accepted)} accepted, ${fmt(report.duplicates)} duplicates, ${fmt(report.quarantined)} quarantined`
@@ -49,8 +67,10 @@ function summary(report: RunReport, out: string): string {
 	const period = report.dataPeriod
 		? `, events ${report.dataPeriod.from} to ${report.dataPeriod.to}`
 		: '';
-	lines.push(`published ${out}${period} in ${report.seconds.toFixed(1)} s`);
-	if (report.quarantined > 0) lines.push(`quarantined rows with reasons: ${out}/quarantine.csv`);
+	if (published) {
+		lines.push(`published ${out}${period} in ${report.seconds.toFixed(1)} s`);
+		if (report.quarantined > 0) lines.push(`quarantined rows with reasons: ${out}/quarantine.csv`);
+	}
 	return lines.join('\n');
 }
 
@@ -63,8 +83,12 @@ export async function pipelineCli(argv: string[]): Promise<number> {
 				input: { type: 'string' },
 				out: { type: 'string' },
 				'extract-date': { type: 'string' },
+				'max-quarantine': { type: 'string' },
+				strict: { type: 'boolean', default: false },
+				'memory-limit': { type: 'string' },
 				json: { type: 'boolean', default: false },
 				quiet: { type: 'boolean', default: false },
+				progress: { type: 'boolean', default: false },
 				help: { type: 'boolean', default: false }
 			}
 		}));
@@ -78,14 +102,36 @@ export async function pipelineCli(argv: string[]): Promise<number> {
 	if (!values.input) throw new UserError('--input is required (see --help)');
 	if (!values.out) throw new UserError('--out is required (see --help)');
 	const chatty = !values.quiet && !values.json;
-	const { report } = await runPipeline({
-		input: values.input,
-		out: values.out,
-		extractDate: values['extract-date'],
-		onStep: chatty ? (s) => process.stderr.write(`… ${s}\n`) : undefined,
-		onWarning: values.quiet ? undefined : (m) => process.stderr.write(`${m}\n`)
-	});
-	if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-	else if (!values.quiet) process.stderr.write(`${summary(report, values.out)}\n`);
-	return 0;
+	const bars = chatty && (values.progress || process.stderr.isTTY) ? new StepProgress() : null;
+	try {
+		const { report } = await runPipeline({
+			input: values.input,
+			out: values.out,
+			extractDate: values['extract-date'],
+			maxQuarantine:
+				values['max-quarantine'] === undefined ? undefined : parseShare(values['max-quarantine']),
+			strict: values.strict,
+			memoryLimit: values['memory-limit'],
+			onStep: bars
+				? (s) => bars.step(s)
+				: chatty
+					? (s) => process.stderr.write(`… ${s}\n`)
+					: undefined,
+			onProgress: bars ? (p) => bars.progress(p) : undefined,
+			onWarning: values.quiet ? undefined : (m) => process.stderr.write(`${m}\n`)
+		});
+		bars?.stop();
+		if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+		else if (!values.quiet) process.stderr.write(`${summary(report, values.out)}\n`);
+		return 0;
+	} catch (error) {
+		bars?.stop();
+		if (error instanceof QuarantineLimitError) {
+			if (values.json) process.stdout.write(`${JSON.stringify(error.report, null, 2)}\n`);
+			else if (!values.quiet) process.stderr.write(`${summary(error.report, values.out, false)}\n`);
+			process.stderr.write(`pipeline: ${error.message}\n`);
+			return 3;
+		}
+		throw error;
+	}
 }

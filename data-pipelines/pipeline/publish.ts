@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { COLUMNS, CONTRACT_VERSION, PSEUDONYMISED } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
@@ -12,6 +12,7 @@ import { UserError } from '../lib/errors.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
 import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 import type { RunReport } from './report.ts';
+import { newVersionDir, swapIn } from './swap.ts';
 
 /** Version of the published dataset's layout (manifest, tables, columns). */
 export const SCHEMA_VERSION = 1;
@@ -78,9 +79,7 @@ export async function publish(
 		);
 	}
 	await mkdir(dirname(target), { recursive: true });
-	const staging = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
-	await rm(staging, { recursive: true, force: true });
-	await mkdir(staging);
+	const staging = await newVersionDir(target);
 	try {
 		const tables: Manifest['tables'] = {};
 		for (const { name, orderBy, identifiers } of TABLES) {
@@ -137,19 +136,4 @@ TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`
 		await rm(staging, { recursive: true, force: true });
 		throw error;
 	}
-}
-
-async function swapIn(staging: string, target: string): Promise<void> {
-	const exists = await stat(target).then(
-		() => true,
-		() => false
-	);
-	if (!exists) {
-		await rename(staging, target);
-		return;
-	}
-	const previous = `${staging}.previous`;
-	await rename(target, previous);
-	await rename(staging, target);
-	await rm(previous, { recursive: true, force: true });
 }

@@ -1,4 +1,6 @@
-import { openDb } from '../lib/duckdb.ts';
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { openDb, type QueryProgress } from '../lib/duckdb.ts';
 import { isIsoDate } from '../../src/lib/metrics/sql.ts';
 import { UserError } from '../lib/errors.ts';
 import { classifyRows } from './classify.ts';
@@ -29,6 +31,33 @@ export interface PipelineOptions {
 	tempDirectory?: string;
 	/** DuckDB's memory limit, e.g. `8GB` (default: half of this machine's memory). */
 	memoryLimit?: string;
+	/** Refuse to run with the public demo key. */
+	strict?: boolean;
+	/**
+	 * Largest share of rows (0–1) that may be quarantined before the run refuses to publish,
+	 * keeping the previous dataset; default 0.05. The run report is still written beside it.
+	 */
+	maxQuarantine?: number;
+	/** Told how far each long query has gone (DuckDB's own estimate). */
+	onProgress?: (progress: QueryProgress) => void;
+}
+
+/** The run quarantined more than `--max-quarantine` allows: nothing was published. */
+export class QuarantineLimitError extends UserError {
+	override name = 'QuarantineLimitError';
+	readonly report: RunReport;
+	constructor(message: string, report: RunReport) {
+		super(message);
+		this.report = report;
+	}
+}
+
+export const DEFAULT_MAX_QUARANTINE = 0.05;
+
+/** Where a run's report goes when its dataset is not published: beside the dataset folder. */
+export function rejectedReportPath(out: string): string {
+	const target = resolve(out);
+	return join(dirname(target), `${basename(target)}.rejected-run-report.json`);
 }
 
 export interface PipelineResult {
@@ -50,6 +79,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 		throw new UserError(`invalid --extract-date "${extractDate}": expected YYYY-MM-DD`);
 	}
 	const key = options.key ?? keyFromEnvironment();
+	if (key.demo && options.strict) {
+		throw new UserError(
+			`${KEY_VARIABLE} is not set and --strict refuses the public demo key: set ${KEY_VARIABLE} to a long random secret`
+		);
+	}
+	const maxQuarantine = options.maxQuarantine ?? DEFAULT_MAX_QUARANTINE;
+	if (!(maxQuarantine >= 0 && maxQuarantine <= 1)) {
+		throw new UserError(`invalid --max-quarantine ${maxQuarantine}: expected a share from 0 to 1`);
+	}
 	if (key.demo) {
 		options.onWarning?.(
 			`WARNING: ${KEY_VARIABLE} is not set, so identifiers are pseudonymised with the public demo key. ` +
@@ -69,6 +107,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 		tempDirectory: options.tempDirectory,
 		memoryLimit: options.memoryLimit
 	});
+	if (options.onProgress) db.watch(options.onProgress);
 	try {
 		await createRawTable(db);
 		const readings: FileReading[] = [];
@@ -96,6 +135,18 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 			seconds: 0,
 			timings
 		};
+		if (report.read > 0 && report.quarantined / report.read > maxQuarantine) {
+			step('');
+			report.seconds = Math.round((performance.now() - started) / 10) / 100;
+			const path = rejectedReportPath(options.out);
+			await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+			const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+			throw new QuarantineLimitError(
+				`${pct(report.quarantined / report.read)} of rows were quarantined, over the limit of ${pct(maxQuarantine)}: ` +
+					`nothing was published and the previous dataset is still served. See ${path}`,
+				report
+			);
+		}
 		step(`publishing ${options.out}`);
 		const manifest = await publish(db, options.out, report, () => {
 			step('');

@@ -37,7 +37,8 @@ async function pipelineOn(lines: string[], name = 'events.csv'): Promise<RunRepo
 		input,
 		out: join(dir, `out-${runs}`),
 		extractDate: '2025-07-31',
-		key: DEMO
+		key: DEMO,
+		maxQuarantine: 1
 	});
 	return report;
 }
@@ -319,7 +320,8 @@ describe('runPipeline on bad input', () => {
 			input,
 			out: join(dir, 'ndjson'),
 			extractDate: '2025-07-31',
-			key: DEMO
+			key: DEMO,
+			maxQuarantine: 1
 		});
 		expect(report).toMatchObject({
 			read: 2,

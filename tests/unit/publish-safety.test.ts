@@ -1,0 +1,183 @@
+/**
+ * Publishing is safe: a killed run leaves the previous dataset served, a run over too many bad
+ * rows publishes nothing, and weekly extracts added one by one publish the same result as one
+ * run over all of them.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+	runPipeline,
+	QuarantineLimitError,
+	rejectedReportPath
+} from '../../data-pipelines/pipeline/run.ts';
+import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
+import { versionsDir } from '../../data-pipelines/pipeline/swap.ts';
+
+const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
+const DEMO = keyFromEnvironment({});
+const EXTRACT = '2025-07-31';
+let dir: string;
+
+beforeAll(async () => {
+	dir = await (await import('node:fs/promises')).mkdtemp(join(tmpdir(), 'publish-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function sha256(path: string) {
+	return createHash('sha256')
+		.update(await readFile(path))
+		.digest('hex');
+}
+
+/** True when every file the manifest lists is there with the checksum it gives. */
+async function intact(out: string): Promise<boolean> {
+	const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+	for (const table of Object.values(manifest.tables) as { file: string; sha256: string }[]) {
+		if ((await sha256(join(out, table.file))) !== table.sha256) return false;
+	}
+	return true;
+}
+
+/** A larger input, so a run is still going when it is killed: the fixture repeated with new ids. */
+async function biggerInput(): Promise<string> {
+	const lines = (await readFile(FIXTURE, 'utf8')).trim().split('\n');
+	const out = [lines[0]];
+	for (let copy = 0; copy < 4000; copy++) {
+		for (const line of lines.slice(1)) {
+			out.push(
+				line
+					.replace(/^E(\d+)/, `E${copy}-$1`)
+					.replace(/,(P\w+),(NP\w+),/, `,$1-${copy},$2-${copy},`)
+					.replace(/,(A\d+),/, `,$1-${copy},`)
+			);
+		}
+	}
+	const path = join(dir, 'bigger.csv');
+	await writeFile(path, out.join('\n') + '\n');
+	return path;
+}
+
+/** Starts the pipeline CLI and kills it (SIGKILL) as soon as stderr announces `step`. */
+function killDuring(input: string, out: string, step: string): Promise<string> {
+	return new Promise((done) => {
+		const child = spawn(process.execPath, [
+			'data-pipelines/bin/pipeline.ts',
+			'--input',
+			input,
+			'--out',
+			out,
+			'--extract-date',
+			EXTRACT
+		]);
+		let stderr = '';
+		child.stderr.on('data', (chunk) => {
+			stderr += chunk;
+			if (stderr.includes(`… ${step}`)) child.kill('SIGKILL');
+		});
+		child.on('exit', (_code, signal) => done(`${signal ?? 'exited'}: ${stderr}`));
+	});
+}
+
+describe('publishing', () => {
+	it('publishes the dataset folder as a link to one complete version', async () => {
+		const out = join(dir, 'linked');
+		await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
+		expect((await lstat(out)).isSymbolicLink()).toBe(true);
+		expect(await intact(out)).toBe(true);
+		await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
+		expect(await readdir(versionsDir(out))).toHaveLength(1);
+	});
+
+	it.each(['validating', 'modelling pathways and appointments', 'publishing'])(
+		'a run killed while %s leaves the previous dataset intact and served',
+		async (step) => {
+			const out = join(dir, `killed-${step.split(' ')[0]}`);
+			const first = await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
+			const before = await readFile(join(out, 'manifest.json'), 'utf8');
+			const outcome = await killDuring(await biggerInput(), out, step);
+			expect(outcome).toMatch(/^SIGKILL/);
+			expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(before);
+			expect(await intact(out)).toBe(true);
+			expect(JSON.parse(before).tables.pathways.rows).toBe(first.manifest.tables.pathways.rows);
+			// The next run tidies what the killed one left behind.
+			await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
+			expect(await readdir(versionsDir(out))).toHaveLength(1);
+		},
+		60_000
+	);
+
+	it('refuses to publish over --max-quarantine, keeps the old dataset and writes the report beside it', async () => {
+		const out = join(dir, 'limited');
+		await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
+		const before = await readFile(join(out, 'manifest.json'), 'utf8');
+		const bad = join(dir, 'half-bad.csv');
+		const lines = (await readFile(FIXTURE, 'utf8')).trim().split('\n');
+		await writeFile(
+			bad,
+			[lines[0], ...lines.slice(1).map((l, i) => (i % 2 ? l.replace(',RBD,', ',R!D,') : l))].join(
+				'\n'
+			) + '\n'
+		);
+		const failure = await runPipeline({ input: bad, out, extractDate: EXTRACT, key: DEMO }).catch(
+			(e) => e
+		);
+		expect(failure).toBeInstanceOf(QuarantineLimitError);
+		expect(failure.message).toMatch(
+			/of rows were quarantined, over the limit of 5\.0%: nothing was published/
+		);
+		expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(before);
+		const report = JSON.parse(await readFile(rejectedReportPath(out), 'utf8'));
+		expect(report.read).toBe(report.accepted + report.duplicates + report.quarantined);
+		expect(report.rules.invalid_code).toBeGreaterThan(0);
+		await expect(
+			runPipeline({ input: bad, out, extractDate: EXTRACT, key: DEMO, maxQuarantine: 0.6 })
+		).resolves.toBeTruthy();
+	});
+
+	it('--strict refuses the demo key', async () => {
+		await expect(
+			runPipeline({
+				input: FIXTURE,
+				out: join(dir, 'strict'),
+				extractDate: EXTRACT,
+				key: DEMO,
+				strict: true
+			})
+		).rejects.toThrow(/--strict refuses the public demo key/);
+	});
+});
+
+describe('incremental extracts', () => {
+	it('weekly extracts added one by one, with late events, publish what one run over all of them does', async () => {
+		const [header, ...rows] = (await readFile(FIXTURE, 'utf8')).trim().split('\n');
+		// Week 1 holds events up to 2025-03-31, but three of them arrive late, in week 2.
+		const early = rows.filter((r) => r.split(',')[2] <= '2025-03-31');
+		const late = early.slice(-3);
+		const week1 = early.slice(0, -3);
+		const week2 = rows.filter((r) => !week1.includes(r));
+		expect(late.length).toBe(3);
+		const weekly = join(dir, 'weekly');
+		await mkdir(weekly, { recursive: true });
+		await writeFile(join(weekly, 'extract-2025-w14.csv'), [header, ...week1].join('\n') + '\n');
+		const out = join(dir, 'incremental');
+		await runPipeline({ input: weekly, out, extractDate: EXTRACT, key: DEMO });
+		await writeFile(join(weekly, 'extract-2025-w15.csv'), [header, ...week2].join('\n') + '\n');
+		const incremental = await runPipeline({ input: weekly, out, extractDate: EXTRACT, key: DEMO });
+		const once = await runPipeline({
+			input: FIXTURE,
+			out: join(dir, 'once'),
+			extractDate: EXTRACT,
+			key: DEMO
+		});
+		for (const table of ['pathways', 'appointments']) {
+			expect(incremental.manifest.tables[table].sha256, table).toBe(
+				once.manifest.tables[table].sha256
+			);
+		}
+		expect(incremental.report.files.map((f) => f.read)).toEqual([week1.length, week2.length]);
+	});
+});
