@@ -16,6 +16,8 @@ models pathways and appointments, and publishes a dataset folder the dashboard r
                         (a share or a percentage: 0.05 or 5%; default 5%); the previous
                         dataset stays served and the report is written beside it
   --strict              refuse to run without PATHWAY_INSIGHT_KEY (no demo key)
+  --organisations FILE  names for organisation codes: a CSV with code,name[,type], or an NHS
+                        ODS extract such as etr.csv or epraccur.csv (default: the demo world's)
   --memory-limit SIZE   DuckDB's memory limit, e.g. 8GB (default: half of this machine's)
   --json                print the run report as JSON on stdout, nothing else
   --quiet               print nothing but errors
@@ -85,6 +87,7 @@ export async function pipelineCli(argv: string[]): Promise<number> {
 				'extract-date': { type: 'string' },
 				'max-quarantine': { type: 'string' },
 				strict: { type: 'boolean', default: false },
+				organisations: { type: 'string' },
 				'memory-limit': { type: 'string' },
 				json: { type: 'boolean', default: false },
 				quiet: { type: 'boolean', default: false },
@@ -111,6 +114,7 @@ export async function pipelineCli(argv: string[]): Promise<number> {
 			maxQuarantine:
 				values['max-quarantine'] === undefined ? undefined : parseShare(values['max-quarantine']),
 			strict: values.strict,
+			organisations: values.organisations,
 			memoryLimit: values['memory-limit'],
 			onStep: bars
 				? (s) => bars.step(s)

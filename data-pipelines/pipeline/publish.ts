@@ -13,6 +13,13 @@ import { sqlString } from '../../src/lib/metrics/sql.ts';
 import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 import type { RunReport } from './report.ts';
 import { newVersionDir, swapIn } from './swap.ts';
+import {
+	codesInData,
+	completeness,
+	writeQuality,
+	writeReference,
+	type Reference
+} from './reference.ts';
 
 /** Version of the published dataset's layout (manifest, tables, columns). */
 export const SCHEMA_VERSION = 1;
@@ -70,7 +77,9 @@ export async function publish(
 	out: string,
 	report: RunReport,
 	/** Called when the files are written, before the run report is: the last chance to amend it. */
-	beforeReport: () => void = () => {}
+	beforeReport: () => void = () => {},
+	/** Names for the codes in the data (reference.json); none when absent. */
+	reference?: Reference
 ): Promise<Manifest> {
 	const target = resolve(out);
 	if (!(await isDataset(target))) {
@@ -127,6 +136,8 @@ TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`
 				rowsAccepted: report.accepted
 			}
 		};
+		if (reference) await writeReference(staging, reference, await codesInData(db));
+		await writeQuality(staging, await completeness(db));
 		beforeReport();
 		await writeFile(join(staging, 'run-report.json'), `${JSON.stringify(report, null, 2)}\n`);
 		await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -16,6 +16,7 @@ import { publish, type Manifest } from './publish.ts';
 import { createRawTable, createRawView, readEventFile, type FileReading } from './read-events.ts';
 import { countRows, type RunReport } from './report.ts';
 import { checkRows } from './validate.ts';
+import { loadReference, worldFileBeside } from './reference.ts';
 
 export interface PipelineOptions {
 	input: string;
@@ -40,6 +41,8 @@ export interface PipelineOptions {
 	maxQuarantine?: number;
 	/** Told how far each long query has gone (DuckDB's own estimate). */
 	onProgress?: (progress: QueryProgress) => void;
+	/** An organisation lookup (code,name[,type] CSV or an NHS ODS extract) for names beside codes. */
+	organisations?: string;
 }
 
 /** The run quarantined more than `--max-quarantine` allows: nothing was published. */
@@ -103,6 +106,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 		if (name) options.onStep?.(name);
 	};
 	const files = await listInputFiles(options.input);
+	const reference = await loadReference({
+		organisationsFile: options.organisations,
+		worldFile: await worldFileBeside(options.input)
+	});
 	const db = await openDb({
 		tempDirectory: options.tempDirectory,
 		memoryLimit: options.memoryLimit
@@ -148,10 +155,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 			);
 		}
 		step(`publishing ${options.out}`);
-		const manifest = await publish(db, options.out, report, () => {
-			step('');
-			report.seconds = Math.round((performance.now() - started) / 10) / 100;
-		});
+		const manifest = await publish(
+			db,
+			options.out,
+			report,
+			() => {
+				step('');
+				report.seconds = Math.round((performance.now() - started) / 10) / 100;
+			},
+			reference
+		);
 		return { report, manifest };
 	} finally {
 		db.close();

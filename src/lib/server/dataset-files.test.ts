@@ -12,6 +12,9 @@ beforeAll(async () => {
 	await writeFile(join(dir, 'pathways.parquet'), bytes);
 	await writeFile(join(dir, 'manifest.json'), '{}');
 	await writeFile(join(dir, 'quarantine.csv'), 'file,line\n');
+	await writeFile(join(dir, 'reference.json'), '{"providers":{}}');
+	await writeFile(join(dir, 'quality.json'), '{"completeness":{}}');
+	await writeFile(join(dir, 'world.json'), '{}');
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -43,9 +46,19 @@ describe('serveDatasetFile', () => {
 		expect(res.headers.get('accept-ranges')).toBe('bytes');
 		expect(res.body).toBeNull();
 	});
+	it('serveDatasetFile serves reference.json and quality.json as JSON', async () => {
+		for (const name of ['reference.json', 'quality.json']) {
+			const res = await get(name);
+			expect(res.status, name).toBe(200);
+			expect(res.headers.get('content-type'), name).toBe('application/json');
+			expect(JSON.parse(await res.text()), name).toBeTypeOf('object');
+		}
+	});
 	it('serveDatasetFile never serves the quarantine, other files or paths outside the folder', async () => {
 		for (const name of [
 			'quarantine.csv',
+			'world.json',
+			'a/reference.json',
 			'../etc/passwd.parquet',
 			'missing.parquet',
 			'a/../../x.parquet'

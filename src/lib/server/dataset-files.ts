@@ -1,7 +1,8 @@
 /**
  * Serves the published dataset folder over HTTP with byte ranges, so the browser reads only the
  * Parquet footer and column chunks it needs. Only the files a browser may load are served:
- * the manifest, the run report and Parquet; never the quarantine (it keeps rows as written).
+ * the manifest, the run report, the names of the codes in the data (`reference.json`), the data
+ * quality measures (`quality.json`) and Parquet; never the quarantine (it keeps rows as written).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -9,7 +10,8 @@ import { resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import parseRange from 'range-parser';
 
-const SERVED = /^(manifest\.json|run-report\.json|[a-z0-9_/-]+\.parquet)$/;
+const SERVED =
+	/^(manifest\.json|run-report\.json|reference\.json|quality\.json|[a-z0-9_/-]+\.parquet)$/;
 
 const CONTENT_TYPES: Record<string, string> = {
 	json: 'application/json',
