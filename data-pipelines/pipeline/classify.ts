@@ -88,15 +88,22 @@ bookings AS (
   WINDOW w AS (PARTITION BY provider_code, appointment_id ORDER BY event_ts, _file_no, _line ${whole})
 ),
 outcomes AS (
-  SELECT o._id, o.event_type, o.event_ts, b.first_ts AS booked_ts,
-    ROW_NUMBER() OVER w AS nth,
-    FIRST_VALUE(o.event_type) OVER w AS first_type,
-    FIRST_VALUE(o._file) OVER w AS first_file, FIRST_VALUE(o._line) OVER w AS first_line
+  SELECT o._id, o._file_no, o._file, o._line, o.provider_code, o.appointment_id, o.event_type,
+    o.event_ts, b.first_ts AS booked_ts
   FROM ok o
   LEFT JOIN (SELECT provider_code, appointment_id, first_ts FROM bookings WHERE nth = 1) b
     USING (provider_code, appointment_id)
   WHERE o.event_type IN ('appointment_cancelled', 'appointment_attended', 'appointment_dna')
-  WINDOW w AS (PARTITION BY o.provider_code, o.appointment_id ORDER BY o.event_ts, o._file_no, o._line ${whole})
+),
+-- Outcomes dated before their booking are quarantined for that; the rest are ranked, so one of
+-- those never makes a later, valid outcome a "second" one.
+later_outcomes AS (
+  SELECT *, ROW_NUMBER() OVER w AS nth,
+    FIRST_VALUE(event_type) OVER w AS first_type,
+    FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line
+  FROM outcomes
+  WHERE booked_ts IS NULL OR CAST(event_ts AS DATE) >= CAST(booked_ts AS DATE)
+  WINDOW w AS (PARTITION BY provider_code, appointment_id ORDER BY event_ts, _file_no, _line ${whole})
 ),
 found AS (
   SELECT _id, 'a second referral_received for this pathway: it was already received on '
@@ -121,7 +128,7 @@ found AS (
   UNION ALL
   SELECT _id, 'a second outcome for this appointment: ' || first_type || ' was already recorded on '
     || ${at('first_line', 'first_file')}
-  FROM outcomes WHERE nth > 1 AND NOT COALESCE(CAST(event_ts AS DATE) < CAST(booked_ts AS DATE), false)
+  FROM later_outcomes WHERE nth > 1
 )
 SELECT _id, 'quarantined' AS _status, 'contradiction' AS _rule, MIN(_reason) AS _reason
 FROM found GROUP BY _id`;

@@ -42,14 +42,19 @@ interface Rule {
 	rule: string;
 	/** SQL condition over the normalised row: true when the row breaks the rule. */
 	when: string;
-	/** SQL text expression: the message. */
+	/** SQL text expression over the row as written: the message. */
 	message: string;
+	/**
+	 * Special cases of a broken rule, tried in order over the row as written, with their own
+	 * message (and rule, if given). Worked out only for quarantined rows, so they cost clean rows
+	 * nothing.
+	 */
+	cases?: readonly { when: string; rule?: string; message: string }[];
 }
 
 const list = (values: readonly string[]) => `(${values.map(sqlString).join(', ')})`;
 const english = (values: readonly string[]) =>
 	values.length === 1 ? values[0] : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
-/** A raw value quoted for a message, cut short if huge. */
 /** A value as written (messages are worked out over the raw row), quoted and cut short if huge. */
 const shown = (column: string) =>
 	`'"' || CASE WHEN length(${column}) > 40 THEN left(${column}, 40) || '…' ELSE ${column} END || '"'`;
@@ -60,14 +65,39 @@ const typeNames = (types: readonly string[]) =>
 		? 'appointment events'
 		: english(types);
 
-/** `YYYY-MM-DD` with an optional time and an optional zone we ignore (times are local as written). */
+/**
+ * `YYYY-MM-DD` with an optional time (`T` or a space, `hh:mm`, optional seconds and fraction) and an
+ * optional zone we ignore (times are local as written). Hours run 00–23: DuckDB would read
+ * `24:00` as the next day's midnight and move the event to another date.
+ */
 const TIMESTAMP_PATTERN =
-	'^(\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?)?)(?:Z|[+-]\\d{2}:?\\d{2})?$';
+	'^(\\d{4}-\\d{2}-\\d{2}(?:[T ](?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?)?)(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)?$';
+/** SQL: the TIMESTAMP written in text `expr`, or NULL if it is not a real ISO 8601 date or time. */
 export const parseTimestampSql = (expr: string) =>
 	`TRY_CAST(NULLIF(regexp_extract(${expr}, ${sqlString(TIMESTAMP_PATTERN)}, 1), '') AS TIMESTAMP)`;
 
+/** Messages for a date that did not parse, by what it looks like (worked out for those rows only). */
+function dateCases(column: string, example: string) {
+	return [
+		{
+			when: `regexp_matches(${column}, '^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}')`,
+			message: `'invalid ${column} ' || ${shown(column)} || ': write dates year first, as YYYY-MM-DD (such as ${example}), not day/month/year as a spreadsheet may show them'`
+		},
+		{
+			when: `regexp_full_match(${column}, '\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?(Z|[+-]\\d{2}:?\\d{2})?')`,
+			message: `'invalid ${column} ' || ${shown(column)} || ': there is no such date or time (months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59)'`
+		}
+	];
+}
+
 const ODS = '^[A-Z0-9]{3,6}$';
 const TREATMENT_FUNCTION = '^[0-9]{3}$';
+
+/** An NDJSON file has no header: a column is missing when no line has its key. */
+const ndjsonMissing = (column: string, on: string) => ({
+	when: `_format = 'ndjson'`,
+	message: `'no line of the file has the key "${column}": it is required on ${on}'`
+});
 
 function requiredRules(): Rule[] {
 	const rules: Rule[] = [];
@@ -75,31 +105,47 @@ function requiredRules(): Rule[] {
 		rules.push({
 			rule: 'missing_column',
 			when: `list_contains(_missing, '${column}')`,
-			message: `'column "${column}" is missing from the file header: it is required on every event'`
+			message: `'column "${column}" is missing from the file header: it is required on every event'`,
+			cases: [ndjsonMissing(column, 'every event')]
 		});
 	}
 	for (const column of ALWAYS_REQUIRED) {
 		rules.push({
 			rule: 'missing_value',
 			when: `${column} IS NULL`,
-			message: `'${column} is empty: it is required on every event'`
+			message: `'${column} is empty: it is required on every event'`,
+			cases: [
+				{
+					when: COLUMNS.map((c) => `${c} IS NULL`).join(' AND '),
+					message: `'the row is empty: every field is blank (spreadsheets can leave such rows at the end); delete it'`
+				}
+			]
 		});
 	}
 	rules.push({
 		rule: 'invalid_event_type',
 		when: `event_type NOT IN ${list(EVENT_TYPES)}`,
-		message: `'unknown event_type ' || ${shown('event_type')} || ': expected one of the ${EVENT_TYPES.length} contract event types, such as referral_received or appointment_booked'`
+		message: `'unknown event_type ' || ${shown('event_type')} || ': expected one of the ${EVENT_TYPES.length} contract event types, such as referral_received or appointment_booked'`,
+		cases: [
+			{
+				when: `lower(event_type) = 'event_type' AND lower(event_id) = 'event_id'`,
+				rule: 'malformed_row',
+				message: `'this line repeats the header: were several extracts joined into one file? Remove the extra header lines'`
+			}
+		]
 	});
 	rules.push({
 		rule: 'invalid_date',
 		when: `event_ts IS NULL`,
-		message: `'invalid event_time ' || ${shown('event_time')} || ': expected an ISO 8601 date or timestamp such as 2025-03-14 or 2025-03-14T09:30:00'`
+		message: `'invalid event_time ' || ${shown('event_time')} || ': expected an ISO 8601 date or timestamp such as 2025-03-14 or 2025-03-14T09:30:00'`,
+		cases: dateCases('event_time', '2025-03-14')
 	});
 	for (const { column, eventTypes } of REQUIRED_BY_TYPE) {
 		rules.push({
 			rule: 'missing_column',
 			when: `${isType(eventTypes)} AND list_contains(_missing, '${column}')`,
-			message: `'column "${column}" is missing from the file header: it is required on ${typeNames(eventTypes)}'`
+			message: `'column "${column}" is missing from the file header: it is required on ${typeNames(eventTypes)}'`,
+			cases: [ndjsonMissing(column, typeNames(eventTypes))]
 		});
 	}
 	for (const { column, eventTypes } of REQUIRED_BY_TYPE) {
@@ -138,7 +184,8 @@ function valueRules(): Rule[] {
 	rules.push({
 		rule: 'invalid_date',
 		when: `${isType(APPOINTMENT_EVENTS)} AND appointment_ts IS NULL`,
-		message: `'invalid appointment_time ' || ${shown('appointment_time')} || ': expected an ISO 8601 timestamp such as 2025-03-14T09:30:00'`
+		message: `'invalid appointment_time ' || ${shown('appointment_time')} || ': expected an ISO 8601 timestamp such as 2025-03-14T09:30:00'`,
+		cases: dateCases('appointment_time', '2025-03-14T09:30:00')
 	});
 	rules.push({
 		rule: 'invalid_code',
@@ -169,7 +216,7 @@ export const ROW_RULES: readonly Rule[] = [
 	{
 		rule: 'malformed_row',
 		when: '_malformed IS NOT NULL',
-		message: `'malformed row: ' || _malformed`
+		message: '_malformed'
 	},
 	...requiredRules(),
 	...valueRules(),
@@ -221,7 +268,8 @@ export const OPTIONAL_CHECKS: readonly OptionalCheck[] = [
 	{
 		column: 'imd_decile',
 		warning: 'invalid_imd_decile',
-		valid: `TRY_CAST(imd_decile AS INTEGER) BETWEEN 1 AND 10`
+		// Whole numbers only (a float column's "3.0" too): DuckDB would cast "5.7" to 6 and "1e1" to 10.
+		valid: `regexp_full_match(imd_decile, '(0?[1-9]|10)(\\.0+)?')`
 	},
 	{
 		column: 'clinical_priority',
@@ -310,14 +358,19 @@ FROM ruled`);
  * as it was written, so it is worked out over the staged text, and only for these rows.
  */
 export function ruleVerdictsSql(): string {
-	const cases = (pick: (r: Rule) => string) =>
-		`CASE _rule_no\n${ROW_RULES.map((r, i) => `      WHEN ${i + 1} THEN ${pick(r)}`).join('\n')}\n    END`;
+	type Verdict = { rule: string; message: string };
+	const refined = (r: Rule, pick: (v: Verdict) => string) =>
+		r.cases?.length
+			? `CASE ${r.cases.map((c) => `WHEN ${c.when} THEN ${pick({ rule: c.rule ?? r.rule, message: c.message })}`).join(' ')} ELSE ${pick(r)} END`
+			: pick(r);
+	const cases = (pick: (v: Verdict) => string) =>
+		`CASE _rule_no\n${ROW_RULES.map((r, i) => `      WHEN ${i + 1} THEN ${refined(r, pick)}`).join('\n')}\n    END`;
 	return `SELECT _id, 'quarantined' AS _status,
-    ${cases((r) => sqlString(r.rule))} AS _rule,
-    ${cases((r) => r.message)} AS _reason
+    ${cases((v) => sqlString(v.rule))} AS _rule,
+    ${cases((c) => c.message)} AS _reason
   FROM (
-    SELECT r.*, c._rule_no
-    FROM checked c JOIN ${RAW_TABLE} r USING (_id)
+    SELECT r.*, c._rule_no, f.format AS _format
+    FROM checked c JOIN ${RAW_TABLE} r USING (_id) JOIN ${FILES_TABLE} f ON f._file_no = r._file_no
     WHERE c._rule_no IS NOT NULL
   )`;
 }
