@@ -9,10 +9,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli, UserError } from '../data-pipelines/lib/errors.ts';
 import { generate } from '../data-pipelines/generate/generate.ts';
+import type { Scale } from '../data-pipelines/generate/world.ts';
+import { ProgressBar } from '../data-pipelines/generate/progress.ts';
+import { formatCalibration } from '../data-pipelines/generate/calibration.ts';
 import { runPipeline } from '../data-pipelines/pipeline/run.ts';
+import { StepProgress } from '../data-pipelines/pipeline/progress.ts';
 
-const DEMO_DATA = 'data/demo';
-const DEMO_EVENTS = 'data/demo-events';
+const SCALES: readonly Scale[] = ['small', 'icb'];
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
 	return new Promise((done, fail) => {
@@ -25,7 +28,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 	});
 }
 
-async function ensureDataset(dir: string, isDemo: boolean): Promise<void> {
+async function ensureDataset(dir: string, isDemo: boolean, scale: Scale): Promise<void> {
 	if (existsSync(join(dir, 'manifest.json'))) return;
 	if (!isDemo) {
 		throw new UserError(
@@ -33,15 +36,35 @@ async function ensureDataset(dir: string, isDemo: boolean): Promise<void> {
 		);
 	}
 	process.stderr.write(
-		'start: no dataset yet, so generating the demo world and running the pipeline…\n'
+		`start: no dataset yet, so generating the ${scale} demo world and running the pipeline ` +
+			`(once; ${scale === 'icb' ? 'about 3 minutes' : 'a few seconds'})…\n`
 	);
-	const { path } = await generate({ out: DEMO_EVENTS, seed: 42, scale: 'small' });
-	await runPipeline({
-		input: path,
-		out: dir,
-		onStep: (s) => process.stderr.write(`start: ${s}\n`),
-		onWarning: (m) => process.stderr.write(`start: ${m}\n`)
-	});
+	const events = `${dir}-events`;
+	const bar = process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
+	let generated;
+	try {
+		generated = await generate({
+			out: events,
+			seed: 42,
+			scale,
+			onProgress: bar ? (state) => bar.update(state) : undefined
+		});
+	} finally {
+		bar?.finish();
+	}
+	process.stderr.write(formatCalibration(generated.calibration) + '\n');
+	const bars = process.stderr.isTTY ? new StepProgress() : null;
+	try {
+		await runPipeline({
+			input: events,
+			out: dir,
+			onStep: (s) => (bars ? bars.step(s) : process.stderr.write(`start: ${s}\n`)),
+			onProgress: bars ? (p) => bars.progress(p) : undefined,
+			onWarning: (m) => process.stderr.write(`start: ${m}\n`)
+		});
+	} finally {
+		bars?.stop();
+	}
 }
 
 await runCli('start', async (argv) => {
@@ -50,12 +73,17 @@ await runCli('start', async (argv) => {
 		options: {
 			port: { type: 'string', default: process.env.PORT ?? '3000' },
 			host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
-			'no-build': { type: 'boolean', default: false }
+			'no-build': { type: 'boolean', default: false },
+			scale: { type: 'string', default: 'icb' }
 		}
 	});
+	const scale = values.scale as Scale;
+	if (!SCALES.includes(scale)) {
+		throw new UserError(`invalid --scale "${values.scale}": expected ${SCALES.join(' or ')}`);
+	}
 	const dataEnv = process.env.PATHWAY_INSIGHT_DATA;
-	const data = resolve(dataEnv || DEMO_DATA);
-	await ensureDataset(data, !dataEnv);
+	const data = resolve(dataEnv || `data/demo-${scale}`);
+	await ensureDataset(data, !dataEnv, scale);
 	if (!values['no-build'] || !existsSync('build/index.js')) {
 		process.stderr.write('start: building the app…\n');
 		await run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);

@@ -1,510 +1,523 @@
 /**
- * The synthetic ICB: providers, sub-ICB commissioners, GP practices, specialties and the patient pool.
- * Codes are ODS-shaped but the organisations are fictional; parameters are chosen so that the measured
- * figures land in DOMAIN.md's "Realism for synthetic data" ranges.
+ * The organisations of the synthetic world: NHS regions, integrated care boards (ICBs), their sub-ICB
+ * locations (the commissioners), acute and community trusts (the providers) and GP practices, with
+ * ODS-shaped codes and plausible names. The organisations are fictional; their sizes follow England
+ * (about 57M people in 7 regions and 42 ICBs; an ICB has about 1.5M people, 3–5 acute trusts and
+ * 100–200 practices). The world does not depend on the run's seed, so every seed shows the same
+ * organisations.
  */
-import { AGE_BANDS, PRIORITIES, REFERRAL_SOURCES, SEXES } from '../lib/contract.ts';
-import { Rng, cumulative } from './rng.ts';
+import { Rng } from './rng.ts';
+import { SPECIALTIES } from './specialties.ts';
+import type { Specialty } from './specialties.ts';
 
-type AgeBand = (typeof AGE_BANDS)[number];
-type Sex = (typeof SEXES)[number];
-export type ReferralSource = (typeof REFERRAL_SOURCES)[number];
+export type Scale = 'small' | 'icb' | 'england';
 
-/** Priority codes: indices into the contract's PRIORITIES. */
-export const PRIORITY = {
-	routine: PRIORITIES.indexOf('routine'),
-	urgent: PRIORITIES.indexOf('urgent'),
-	twoWeekWait: PRIORITIES.indexOf('two_week_wait')
-};
-
-/** Referral source codes: indices into the contract's REFERRAL_SOURCES. */
-export function sourceCode(source: ReferralSource): number {
-	return REFERRAL_SOURCES.indexOf(source);
+export interface Region {
+	code: string;
+	name: string;
+	population: number;
+	icbs: number[];
 }
 
-/** A table keyed by age band, as an array in the contract's AGE_BANDS order. */
-function byAge(values: Record<AgeBand, number>): number[] {
-	return AGE_BANDS.map((band) => values[band]);
-}
-
-/** A table keyed by sex, as an array in the contract's SEXES order. */
-function bySex(values: Record<Sex, number>): number[] {
-	return SEXES.map((sex) => values[sex]);
+export interface Icb {
+	code: string;
+	name: string;
+	region: number;
+	population: number;
+	commissioners: number[];
+	/** Acute trusts, then the community and mental health trust. */
+	acute: number[];
+	community: number;
 }
 
 export interface Provider {
 	code: string;
 	name: string;
-	/** Clinics (A, B, …) per specialty, besides the virtual clinic V. */
-	clinics: number;
+	icb: number;
+	kind: 'acute' | 'community';
 }
 
 export interface Commissioner {
 	code: string;
 	name: string;
-	/** Share of this population's referrals going to each provider, in PROVIDERS order. */
-	providerShare: readonly number[];
+	icb: number;
+	/** Where this population's acute referrals go: provider indices and shares (summing to 1). */
+	providers: number[];
+	shares: number[];
 }
 
 export interface Practice {
 	code: string;
+	name: string;
 	commissioner: number;
+	/** Registered patients. */
 	listSize: number;
-	/** Mean IMD decile of the practice population (1 most deprived). */
-	imdMean: number;
-	/** 0–1: how far the practice population departs from the ICB's majority ethnic group. */
+	/** Centre of the practice population's IMD deciles (1 most deprived). */
+	imdCentre: number;
+	/** 0–1: how far the practice population departs from England's majority ethnic group. */
 	diversity: number;
 }
 
-export interface Specialty {
-	code: string;
-	name: string;
-	/** Relative referral volume. */
-	weight: number;
-	/** Demand exceeds capacity: longer and growing waits, more slot issues. */
-	underCapacity: boolean;
-	/** Median routine wait to first appointment, weeks. */
-	firstWaitWeeks: number;
-	/** Share of decisions that are a decision to admit. */
-	admitShare: number;
-	/** Median routine wait from decision to admit to admission, weeks. */
-	admitWaitWeeks: number;
-	/** Share of first attendances that lead to a diagnostic test. */
-	diagnosticShare: number;
-	/** DNA rate relative to the average specialty. */
-	dnaFactor: number;
-	/** Share of referrals that are urgent suspected cancer (two week wait). */
-	twoWeekWaitShare: number;
-	/** Share of first appointments held remotely. */
-	remoteFirstShare: number;
-	/** Who is referred: demographic weighting. */
-	population: 'adult' | 'older' | 'female' | 'child' | 'all';
-}
-
-export const PROVIDERS: readonly Provider[] = [
-	{ code: 'R0A', name: 'Northfield University Hospitals NHS Foundation Trust', clinics: 3 },
-	{ code: 'RBD', name: 'Westmoor Hospitals NHS Trust', clinics: 3 },
-	{ code: 'RK9', name: 'Eastbrook and District NHS Foundation Trust', clinics: 2 },
-	{ code: 'RTH', name: 'Southvale Community Hospitals NHS Trust', clinics: 2 }
-];
-
-export const COMMISSIONERS: readonly Commissioner[] = [
-	{ code: '15N', name: 'Northfield sub-ICB location', providerShare: [0.62, 0.2, 0.1, 0.08] },
-	{ code: '11J', name: 'Westmoor sub-ICB location', providerShare: [0.15, 0.55, 0.18, 0.12] },
-	{
-		code: '92G',
-		name: 'Eastbrook and Southvale sub-ICB location',
-		providerShare: [0.12, 0.13, 0.42, 0.33]
-	}
-];
-
-export const SPECIALTIES: readonly Specialty[] = [
-	{
-		code: '100',
-		name: 'General Surgery',
-		weight: 9,
-		underCapacity: false,
-		firstWaitWeeks: 10,
-		admitShare: 0.403,
-		admitWaitWeeks: 13.2,
-		diagnosticShare: 0.3,
-		dnaFactor: 1.0,
-		twoWeekWaitShare: 0.1,
-		remoteFirstShare: 0.06,
-		population: 'adult'
-	},
-	{
-		code: '101',
-		name: 'Urology',
-		weight: 7,
-		underCapacity: false,
-		firstWaitWeeks: 11.4,
-		admitShare: 0.339,
-		admitWaitWeeks: 14.3,
-		diagnosticShare: 0.35,
-		dnaFactor: 0.95,
-		twoWeekWaitShare: 0.14,
-		remoteFirstShare: 0.08,
-		population: 'older'
-	},
-	{
-		code: '110',
-		name: 'Trauma and Orthopaedics',
-		weight: 12,
-		underCapacity: true,
-		firstWaitWeeks: 17.1,
-		admitShare: 0.424,
-		admitWaitWeeks: 22,
-		diagnosticShare: 0.35,
-		dnaFactor: 0.95,
-		twoWeekWaitShare: 0,
-		remoteFirstShare: 0.05,
-		population: 'adult'
-	},
-	{
-		code: '120',
-		name: 'Ear, Nose and Throat',
-		weight: 8,
-		underCapacity: true,
-		firstWaitWeeks: 17.1,
-		admitShare: 0.286,
-		admitWaitWeeks: 19.8,
-		diagnosticShare: 0.2,
-		dnaFactor: 1.05,
-		twoWeekWaitShare: 0.07,
-		remoteFirstShare: 0.05,
-		population: 'all'
-	},
-	{
-		code: '130',
-		name: 'Ophthalmology',
-		weight: 11,
-		underCapacity: true,
-		firstWaitWeeks: 15.7,
-		admitShare: 0.36,
-		admitWaitWeeks: 17.6,
-		diagnosticShare: 0.15,
-		dnaFactor: 1.4,
-		twoWeekWaitShare: 0,
-		remoteFirstShare: 0.02,
-		population: 'older'
-	},
-	{
-		code: '300',
-		name: 'General Internal Medicine',
-		weight: 4,
-		underCapacity: false,
-		firstWaitWeeks: 8.6,
-		admitShare: 0.064,
-		admitWaitWeeks: 6.6,
-		diagnosticShare: 0.4,
-		dnaFactor: 1.0,
-		twoWeekWaitShare: 0,
-		remoteFirstShare: 0.12,
-		population: 'older'
-	},
-	{
-		code: '301',
-		name: 'Gastroenterology',
-		weight: 7,
-		underCapacity: false,
-		firstWaitWeeks: 12.9,
-		admitShare: 0.17,
-		admitWaitWeeks: 8.8,
-		diagnosticShare: 0.55,
-		dnaFactor: 1.05,
-		twoWeekWaitShare: 0.12,
-		remoteFirstShare: 0.12,
-		population: 'adult'
-	},
-	{
-		code: '320',
-		name: 'Cardiology',
-		weight: 7,
-		underCapacity: false,
-		firstWaitWeeks: 11.4,
-		admitShare: 0.138,
-		admitWaitWeeks: 11,
-		diagnosticShare: 0.55,
-		dnaFactor: 1.35,
-		twoWeekWaitShare: 0,
-		remoteFirstShare: 0.1,
-		population: 'older'
-	},
-	{
-		code: '330',
-		name: 'Dermatology',
-		weight: 9,
-		underCapacity: false,
-		firstWaitWeeks: 12.9,
-		admitShare: 0.106,
-		admitWaitWeeks: 8.8,
-		diagnosticShare: 0.1,
-		dnaFactor: 1.1,
-		twoWeekWaitShare: 0.2,
-		remoteFirstShare: 0.12,
-		population: 'all'
-	},
-	{
-		code: '340',
-		name: 'Respiratory Medicine',
-		weight: 5,
-		underCapacity: false,
-		firstWaitWeeks: 11.4,
-		admitShare: 0.053,
-		admitWaitWeeks: 6.6,
-		diagnosticShare: 0.5,
-		dnaFactor: 1.0,
-		twoWeekWaitShare: 0.09,
-		remoteFirstShare: 0.12,
-		population: 'older'
-	},
-	{
-		code: '400',
-		name: 'Neurology',
-		weight: 4,
-		underCapacity: false,
-		firstWaitWeeks: 15.7,
-		admitShare: 0.032,
-		admitWaitWeeks: 8.8,
-		diagnosticShare: 0.55,
-		dnaFactor: 1.1,
-		twoWeekWaitShare: 0,
-		remoteFirstShare: 0.15,
-		population: 'adult'
-	},
-	{
-		code: '410',
-		name: 'Rheumatology',
-		weight: 4,
-		underCapacity: false,
-		firstWaitWeeks: 12.9,
-		admitShare: 0.021,
-		admitWaitWeeks: 6.6,
-		diagnosticShare: 0.4,
-		dnaFactor: 1.0,
-		twoWeekWaitShare: 0,
-		remoteFirstShare: 0.12,
-		population: 'adult'
-	},
-	{
-		code: '502',
-		name: 'Gynaecology',
-		weight: 9,
-		underCapacity: true,
-		firstWaitWeeks: 17.1,
-		admitShare: 0.339,
-		admitWaitWeeks: 17.6,
-		diagnosticShare: 0.35,
-		dnaFactor: 1.0,
-		twoWeekWaitShare: 0.14,
-		remoteFirstShare: 0.06,
-		population: 'female'
-	},
-	{
-		code: '420',
-		name: 'Paediatrics',
-		weight: 5,
-		underCapacity: false,
-		firstWaitWeeks: 12.9,
-		admitShare: 0.064,
-		admitWaitWeeks: 8.8,
-		diagnosticShare: 0.3,
-		dnaFactor: 1.15,
-		twoWeekWaitShare: 0,
-		remoteFirstShare: 0.1,
-		population: 'child'
-	}
-];
-
-/** Age of referred patients (outpatient referrals skew old). */
-const AGE_WEIGHTS = byAge({
-	'0-17': 9,
-	'18-24': 6,
-	'25-34': 11,
-	'35-44': 12,
-	'45-54': 15,
-	'55-64': 16,
-	'65-74': 15,
-	'75-84': 12,
-	'85+': 4
-});
-/** DNA rate by age band relative to 45–54 (18–34 about twice 70–79: DOMAIN.md). */
-const AGE_DNA_FACTOR = byAge({
-	'0-17': 1.15,
-	'18-24': 1.75,
-	'25-34': 1.6,
-	'35-44': 1.25,
-	'45-54': 1.0,
-	'55-64': 0.82,
-	'65-74': 0.72,
-	'75-84': 0.8,
-	'85+': 0.95
-});
-/** Referral weight of "older" specialties (cardiology, ophthalmology …) by age band. */
-const OLDER_FACTOR = byAge({
-	'0-17': 0.15,
-	'18-24': 0.3,
-	'25-34': 0.4,
-	'35-44': 0.55,
-	'45-54': 0.8,
-	'55-64': 1.1,
-	'65-74': 1.5,
-	'75-84': 1.8,
-	'85+': 1.7
-});
-const SEX_WEIGHTS = bySex({ female: 54.5, male: 44.8, other: 0.2, unknown: 0.5 });
-/** Men about 1.25× women. */
-const SEX_DNA_FACTOR = bySex({ female: 0.92, male: 1.15, other: 1.0, unknown: 1.0 });
-
-/** Age bands from which a patient is "old" for the death and older-specialty rules. */
-export const OLD_AGE_BANDS = new Set<number>([
-	AGE_BANDS.indexOf('75-84'),
-	AGE_BANDS.indexOf('85+')
-]);
-const CHILD = AGE_BANDS.indexOf('0-17');
-const MALE = SEXES.indexOf('male');
-
-/** NHS ethnic category letters (Data Dictionary ETHNIC CATEGORY), plus unknown. */
-export const ETHNICITIES = [
-	'A',
-	'B',
-	'C',
-	'D',
-	'E',
-	'F',
-	'G',
-	'H',
-	'J',
-	'K',
-	'L',
-	'M',
-	'N',
-	'P',
-	'R',
-	'S',
-	'Z',
-	'unknown'
-] as const;
-/** Weights for a practice with diversity 0 and with diversity 1; mixed linearly. */
-const ETHNICITY_LOW = [
-	88, 1.2, 3.5, 0.3, 0.2, 0.3, 0.4, 0.6, 0.3, 0.1, 0.3, 0.3, 0.3, 0.1, 0.2, 0.5, 3.0, 0.7
-];
-const ETHNICITY_HIGH = [
-	48, 1.5, 9, 1.5, 1.0, 1.2, 1.5, 8, 6, 2.5, 3, 4, 4.5, 1.2, 1.3, 2.5, 2.8, 0.5
-];
-const ETHNICITY_DNA_FACTOR = [
-	1.0, 1.0, 1.05, 1.15, 1.15, 1.15, 1.15, 1.05, 1.1, 1.1, 1.05, 1.2, 1.2, 1.2, 1.05, 1.1, 1.2, 1.2
-];
-
 export interface World {
-	providers: readonly Provider[];
-	commissioners: readonly Commissioner[];
+	scale: Scale;
+	regions: Region[];
+	icbs: Icb[];
+	providers: Provider[];
+	commissioners: Commissioner[];
 	practices: Practice[];
 	specialties: readonly Specialty[];
-	/** Cumulative practice weights (by list size). */
-	practiceCum: Float64Array;
-	/** Cumulative provider shares per commissioner. */
-	providerCum: Float64Array[];
 }
 
-const PRACTICE_PREFIX = ['L83', 'J81', 'K84'];
+/** NHS England's seven regions (real codes and names), with approximate populations (ONS 2022). */
+export const REGIONS: readonly { code: string; name: string; population: number; icbs: number }[] =
+	[
+		{ code: 'Y56', name: 'London', population: 8_870_000, icbs: 5 },
+		{ code: 'Y59', name: 'South East', population: 9_380_000, icbs: 6 },
+		{ code: 'Y58', name: 'South West', population: 5_760_000, icbs: 7 },
+		{ code: 'Y61', name: 'East of England', population: 6_400_000, icbs: 6 },
+		{ code: 'Y60', name: 'Midlands', population: 10_900_000, icbs: 11 },
+		{ code: 'Y63', name: 'North East and Yorkshire', population: 8_260_000, icbs: 4 },
+		{ code: 'Y62', name: 'North West', population: 7_520_000, icbs: 3 }
+	];
 
-/** Builds the 30 practices (10 per sub-ICB location) and lookup tables. */
-export function buildWorld(rng: Rng): World {
-	const practices: Practice[] = [];
-	for (let c = 0; c < COMMISSIONERS.length; c++) {
-		for (let i = 0; i < 10; i++) {
-			const number = 1 + i * 7 + rng.int(0, 6);
-			// Deprivation: the first sub-ICB location is urban and more deprived, the last rural and affluent.
-			const centre = [4.2, 5.5, 6.8][c];
-			const imdMean = Math.min(9.5, Math.max(1.5, centre + rng.normal() * 2));
-			practices.push({
-				code: `${PRACTICE_PREFIX[c]}${String(number).padStart(3, '0')}`,
-				commissioner: c,
-				listSize: Math.round(rng.uniform(3500, 16000)),
-				imdMean,
+/** The region an England slice is taken from by default: about a seventh of England. */
+export const DEFAULT_SLICE_REGION = 'Y63';
+
+/** Finds a region by code or name (case and punctuation ignored); undefined if none matches. */
+export function findRegion(text: string): number | undefined {
+	const key = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+	const k = key(text);
+	const i = REGIONS.findIndex((r) => key(r.code) === k || key(r.name) === k);
+	return i < 0 ? undefined : i;
+}
+
+const WORLD_SEED = 20240401;
+
+const PLACE_HEADS = [
+	'Ash',
+	'Bram',
+	'Cal',
+	'Dun',
+	'Elm',
+	'Fair',
+	'Glen',
+	'Hart',
+	'Ivy',
+	'Kings',
+	'Lang',
+	'Mar',
+	'Nor',
+	'Oak',
+	'Pen',
+	'Queens',
+	'Ring',
+	'Sand',
+	'Thorn',
+	'Up',
+	'Wes',
+	'Whit',
+	'Brad',
+	'Chester',
+	'Don',
+	'Farn',
+	'Hal',
+	'Kel',
+	'Lin',
+	'Mel',
+	'Ned',
+	'Ot',
+	'Red',
+	'Stan',
+	'Tam',
+	'Wal',
+	'Bar',
+	'Craw',
+	'Ell',
+	'Gos',
+	'Hol',
+	'Roth',
+	'Stour',
+	'Tid',
+	'Wick',
+	'Yar',
+	'Brox',
+	'Cher'
+];
+const PLACE_TAILS = [
+	'ford',
+	'ley',
+	'ton',
+	'bury',
+	'field',
+	'wick',
+	'ham',
+	'worth',
+	'borough',
+	'mouth',
+	'vale',
+	'dale',
+	'minster',
+	'bridge',
+	'stead',
+	'combe',
+	'port',
+	'by',
+	'thorpe',
+	'well',
+	'moor',
+	'hurst'
+];
+const PRACTICE_KINDS = [
+	'Surgery',
+	'Medical Centre',
+	'Health Centre',
+	'Medical Practice',
+	'Family Practice',
+	'Group Practice'
+];
+const STREETS = [
+	'High Street',
+	'Church Road',
+	'Station Road',
+	'Park Lane',
+	'Market Square',
+	'Mill Lane',
+	'Victoria Road',
+	'The Green',
+	'Riverside',
+	'Castle Street',
+	'Queens Road',
+	'Hillside',
+	'Orchard',
+	'Abbey',
+	'Meadow'
+];
+
+/** Unique fictional place names and ODS-shaped codes, drawn from a fixed stream. */
+class Namer {
+	private readonly rng: Rng;
+	private readonly places = new Set<string>();
+	private readonly codes = new Set<string>();
+
+	constructor(rng: Rng) {
+		this.rng = rng;
+	}
+
+	/** A place name not given before (for ICBs and trusts; there are about a thousand). */
+	place(): string {
+		for (let tries = 0; ; tries++) {
+			const name = this.anyPlace();
+			if (!this.places.has(name) || tries > 10000) {
+				this.places.add(name);
+				return name;
+			}
+		}
+	}
+
+	/** A place name, possibly given before (practices share their towns). */
+	anyPlace(): string {
+		return (
+			PLACE_HEADS[this.rng.int(0, PLACE_HEADS.length - 1)] +
+			PLACE_TAILS[this.rng.int(0, PLACE_TAILS.length - 1)]
+		);
+	}
+
+	/** A code from a pattern: A = letter, 9 = digit, X = letter or digit, anything else literal. */
+	code(pattern: string): string {
+		const letters = 'ABCDEFGHJKLMNPQRSTUVWXY';
+		const alnum = letters + '0123456789';
+		for (;;) {
+			let code = '';
+			for (const c of pattern) {
+				if (c === 'A') code += letters[this.rng.int(0, letters.length - 1)];
+				else if (c === '9') code += String(this.rng.int(0, 9));
+				else if (c === 'X') code += alnum[this.rng.int(0, alnum.length - 1)];
+				else code += c;
+			}
+			if (!this.codes.has(code)) {
+				this.codes.add(code);
+				return code;
+			}
+		}
+	}
+
+	reserve(code: string): void {
+		this.codes.add(code);
+	}
+
+	practiceName(place: string): string {
+		const r = this.rng.next();
+		const kind = PRACTICE_KINDS[this.rng.int(0, PRACTICE_KINDS.length - 1)];
+		if (r < 0.4) return `${place} ${kind}`;
+		if (r < 0.75) return `${STREETS[this.rng.int(0, STREETS.length - 1)]} ${kind}, ${place}`;
+		return `The ${place} ${kind}`;
+	}
+}
+
+/** Splits a total into `n` positive integer parts with lognormal weights. */
+function split(rng: Rng, total: number, n: number, sigma: number): number[] {
+	const w = Array.from({ length: n }, () => Math.exp(sigma * rng.normal()));
+	const sum = w.reduce((a, b) => a + b, 0);
+	const parts = w.map((x) => Math.max(1, Math.floor((total * x) / sum)));
+	parts[0] += total - parts.reduce((a, b) => a + b, 0);
+	return parts;
+}
+
+interface IcbSpec {
+	code: string;
+	name: string;
+	population: number;
+	commissioners: { code: string; name: string; population: number; imdCentre: number }[];
+	acute: { code: string; name: string }[];
+	community: { code: string; name: string };
+	/** Share of each commissioner's acute referrals going to each acute trust (rows: commissioners). */
+	shares?: number[][];
+	practicePrefix?: string[];
+	diversity: number;
+}
+
+/** The hand-made ICB of `--scale icb` and `small` (the old demo's organisations, grown to full size). */
+const NORTHFIELD: IcbSpec = {
+	code: 'QNW',
+	name: 'NHS Northfield and Westmoor Integrated Care Board',
+	population: 1_500_000,
+	commissioners: [
+		{
+			code: '15N',
+			name: 'NHS Northfield and Westmoor ICB - 15N (Northfield)',
+			population: 600_000,
+			imdCentre: 4.2
+		},
+		{
+			code: '11J',
+			name: 'NHS Northfield and Westmoor ICB - 11J (Westmoor)',
+			population: 500_000,
+			imdCentre: 5.5
+		},
+		{
+			code: '92G',
+			name: 'NHS Northfield and Westmoor ICB - 92G (Eastbrook and Southvale)',
+			population: 400_000,
+			imdCentre: 6.8
+		}
+	],
+	acute: [
+		{ code: 'R0A', name: 'Northfield University Hospitals NHS Foundation Trust' },
+		{ code: 'RBD', name: 'Westmoor Hospitals NHS Trust' },
+		{ code: 'RK9', name: 'Eastbrook and District NHS Foundation Trust' },
+		{ code: 'RTH', name: 'Southvale Community Hospitals NHS Trust' }
+	],
+	community: { code: 'RV3', name: 'Northfield and Westmoor Community and Mental Health NHS Trust' },
+	shares: [
+		[0.62, 0.2, 0.1, 0.08],
+		[0.15, 0.55, 0.18, 0.12],
+		[0.12, 0.13, 0.42, 0.33]
+	],
+	practicePrefix: ['L83', 'J81', 'K84'],
+	diversity: 0.3
+};
+
+/** Mean registered list of a practice (England: about 9,000 patients a practice). */
+const MEAN_LIST = 9400;
+
+function addIcb(world: World, namer: Namer, rng: Rng, region: number, spec: IcbSpec): void {
+	const icbIndex = world.icbs.length;
+	const icb: Icb = {
+		code: spec.code,
+		name: spec.name,
+		region,
+		population: spec.population,
+		commissioners: [],
+		acute: [],
+		community: -1
+	};
+	world.icbs.push(icb);
+	world.regions[region].icbs.push(icbIndex);
+	for (const a of spec.acute) {
+		icb.acute.push(world.providers.length);
+		world.providers.push({ code: a.code, name: a.name, icb: icbIndex, kind: 'acute' });
+	}
+	icb.community = world.providers.length;
+	world.providers.push({
+		code: spec.community.code,
+		name: spec.community.name,
+		icb: icbIndex,
+		kind: 'community'
+	});
+	spec.commissioners.forEach((c, ci) => {
+		const index = world.commissioners.length;
+		icb.commissioners.push(index);
+		let shares = spec.shares?.[ci];
+		if (!shares) {
+			// A home trust takes about half; the rest spread over the ICB's other trusts.
+			const home = ci % spec.acute.length;
+			const w = spec.acute.map((_, i) => (i === home ? 3.2 : 0.6 + rng.next() * 1.2));
+			const sum = w.reduce((x, y) => x + y, 0);
+			shares = w.map((x) => x / sum);
+		}
+		world.commissioners.push({
+			code: c.code,
+			name: c.name,
+			icb: icbIndex,
+			providers: [...icb.acute],
+			shares
+		});
+		const practices = Math.max(3, Math.round(c.population / MEAN_LIST));
+		const lists = split(rng, c.population, practices, 0.45);
+		for (let p = 0; p < practices; p++) {
+			const code = spec.practicePrefix
+				? namer.code(`${spec.practicePrefix[ci]}999`)
+				: namer.code(`${'ABCDEFGHJKLMNPY'[(icbIndex * 7 + ci) % 15]}99999`);
+			const imdCentre = Math.min(10.4, Math.max(0.6, c.imdCentre + rng.normal() * 2.1));
+			world.practices.push({
+				code,
+				name: namer.practiceName(namer.anyPlace()),
+				commissioner: index,
+				listSize: lists[p],
+				imdCentre,
 				diversity: Math.min(
 					1,
-					Math.max(0, (10 - imdMean) / 9 + rng.normal() * 0.15 - (c === 2 ? 0.3 : 0))
+					Math.max(0, spec.diversity + (5.5 - imdCentre) * 0.07 + rng.normal() * 0.15)
 				)
 			});
 		}
-	}
+	});
+}
+
+function emptyWorld(scale: Scale): World {
 	return {
-		providers: PROVIDERS,
-		commissioners: COMMISSIONERS,
-		practices,
-		specialties: SPECIALTIES,
-		practiceCum: cumulative(practices.map((p) => p.listSize)),
-		providerCum: COMMISSIONERS.map((c) => cumulative(c.providerShare))
+		scale,
+		regions: REGIONS.map((r) => ({ code: r.code, name: r.name, population: 0, icbs: [] })),
+		icbs: [],
+		providers: [],
+		commissioners: [],
+		practices: [],
+		specialties: SPECIALTIES
 	};
 }
 
+/** Generated ICB specifications of one region. */
+function regionIcbs(namer: Namer, rng: Rng, region: number): IcbSpec[] {
+	const r = REGIONS[region];
+	const pops = split(rng, r.population, r.icbs, 0.35);
+	return pops.map((population) => {
+		const a = namer.place();
+		const b = namer.place();
+		const short = rng.chance(0.5) ? `${a} and ${b}` : a;
+		const nCommissioners = Math.max(1, Math.min(9, Math.round(population / 550_000)));
+		const commissionerPops = split(rng, population, nCommissioners, 0.3);
+		const centre = 3.2 + rng.next() * 4.6;
+		const commissioners = commissionerPops.map((p) => {
+			const code = namer.code('99A');
+			return {
+				code,
+				name: `NHS ${short} ICB - ${code}`,
+				population: p,
+				imdCentre: Math.min(9, Math.max(2, centre + rng.normal() * 1.2))
+			};
+		});
+		const nAcute = Math.max(2, Math.min(6, Math.round(population / 450_000)));
+		const acute = Array.from({ length: nAcute }, (_, i) => {
+			const place = i === 0 ? a : namer.place();
+			const kind = [
+				'University Hospitals NHS Foundation Trust',
+				'Hospitals NHS Trust',
+				'and District NHS Foundation Trust',
+				'Hospitals NHS Foundation Trust',
+				'General Hospital NHS Trust'
+			][rng.int(0, 4)];
+			return { code: namer.code('RXX'), name: `${place} ${kind}` };
+		});
+		return {
+			code: namer.code('QXX'),
+			name: `NHS ${short} Integrated Care Board`,
+			population,
+			commissioners,
+			acute,
+			community: {
+				code: namer.code('RXX'),
+				name: `${short} Community and Mental Health NHS Trust`
+			},
+			diversity: REGIONS[region].code === 'Y56' ? 0.75 : 0.15 + rng.next() * 0.3
+		};
+	});
+}
+
 /**
- * Referred patients, one pool per practice, as parallel typed arrays. `dnaFactor` folds the patient's
- * demographic DNA drivers with a personal propensity (lognormal, mean 1) so that DNAs cluster in
- * patients who DNA repeatedly.
+ * Builds the world of a scale: `small` and `icb` are one ICB (Northfield and Westmoor); `england` is
+ * every region, or only `region` when given.
  */
-export interface PatientPool {
-	size: number;
-	/** First pool index of each practice, and one past the end. */
-	practiceStart: Int32Array;
-	age: Uint8Array;
-	sex: Uint8Array;
-	ethnicity: Uint8Array;
-	imd: Uint8Array;
-	dnaFactor: Float32Array;
-	/** Cumulative specialty weights per (sex × age band), for choosing the specialty of a referral. */
-	specialtyCum: Float64Array[];
+export function buildWorld(scale: Scale, region?: number): World {
+	const rng = new Rng(WORLD_SEED);
+	const namer = new Namer(rng);
+	const world = emptyWorld(scale);
+	if (scale !== 'england') {
+		for (const c of [
+			...NORTHFIELD.acute.map((a) => a.code),
+			NORTHFIELD.community.code,
+			NORTHFIELD.code
+		])
+			namer.reserve(c);
+		const r = REGIONS.findIndex((x) => x.code === DEFAULT_SLICE_REGION);
+		addIcb(world, namer, rng, r, NORTHFIELD);
+		world.regions[r].population = NORTHFIELD.population;
+		world.regions = world.regions.filter((x) => x.icbs.length > 0);
+		world.icbs[0].region = 0;
+		return world;
+	}
+	// Every region's ICBs are drawn (so a region's organisations do not depend on --region), then the
+	// world keeps the ones asked for.
+	const specs = REGIONS.map((_, r) => regionIcbs(namer, rng, r));
+	for (let r = 0; r < REGIONS.length; r++) {
+		if (region !== undefined && r !== region) continue;
+		for (const spec of specs[r]) addIcb(world, namer, rng, r, spec);
+		world.regions[r].population = REGIONS[r].population;
+	}
+	const kept = world.regions.map((x) => x.icbs.length > 0);
+	const renumber = new Map<number, number>();
+	world.regions.forEach((x, i) => {
+		if (kept[i]) renumber.set(i, renumber.size);
+	});
+	world.regions = world.regions.filter((_, i) => kept[i]);
+	for (const icb of world.icbs) icb.region = renumber.get(icb.region)!;
+	return world;
 }
 
-const PROPENSITY_SIGMA = 0.6;
-
-export function buildPatients(rng: Rng, world: World, expectedPathways: number): PatientPool {
-	const total = Math.max(500, Math.round(expectedPathways * 0.75));
-	const listTotal = world.practices.reduce((s, p) => s + p.listSize, 0);
-	const practiceStart = new Int32Array(world.practices.length + 1);
-	let acc = 0;
-	for (let i = 0; i < world.practices.length; i++) {
-		practiceStart[i] = acc;
-		acc += Math.max(20, Math.round((total * world.practices[i].listSize) / listTotal));
-	}
-	practiceStart[world.practices.length] = acc;
-	const size = acc;
-	const age = new Uint8Array(size);
-	const sex = new Uint8Array(size);
-	const ethnicity = new Uint8Array(size);
-	const imd = new Uint8Array(size);
-	const dnaFactor = new Float32Array(size);
-	const ageCum = cumulative(AGE_WEIGHTS);
-	const sexCum = cumulative(SEX_WEIGHTS);
-	const propensityShift = -(PROPENSITY_SIGMA * PROPENSITY_SIGMA) / 2;
-	for (let p = 0; p < world.practices.length; p++) {
-		const practice = world.practices[p];
-		const ethCum = cumulative(
-			ETHNICITY_LOW.map((w, i) => w + (ETHNICITY_HIGH[i] - w) * practice.diversity)
-		);
-		for (let i = practiceStart[p]; i < practiceStart[p + 1]; i++) {
-			age[i] = rng.pickCumulative(ageCum);
-			sex[i] = rng.pickCumulative(sexCum);
-			ethnicity[i] = rng.pickCumulative(ethCum);
-			imd[i] = Math.min(10, Math.max(1, Math.round(practice.imdMean + rng.normal() * 1.8)));
-			// Most deprived decile about 1.7× the least (DOMAIN.md: 1.5–2×).
-			const imdFactor = 1.7 - (0.72 * (imd[i] - 1)) / 9;
-			const propensity = Math.exp(propensityShift + PROPENSITY_SIGMA * rng.normal());
-			dnaFactor[i] =
-				AGE_DNA_FACTOR[age[i]] *
-				SEX_DNA_FACTOR[sex[i]] *
-				ETHNICITY_DNA_FACTOR[ethnicity[i]] *
-				imdFactor *
-				propensity;
-		}
-	}
-	const specialtyCum: Float64Array[] = [];
-	for (let s = 0; s < SEXES.length; s++) {
-		for (let a = 0; a < AGE_BANDS.length; a++) {
-			specialtyCum.push(
-				cumulative(SPECIALTIES.map((sp) => sp.weight * populationFactor(sp.population, s, a)))
-			);
-		}
-	}
-	return { size, practiceStart, age, sex, ethnicity, imd, dnaFactor, specialtyCum };
-}
-
-/** How likely a patient of this sex and age band is to be referred to a specialty of this population. */
-function populationFactor(population: Specialty['population'], sex: number, age: number): number {
-	const child = age === CHILD;
-	switch (population) {
-		case 'child':
-			return child ? 6 : 0;
-		case 'female':
-			return sex === MALE ? 0 : child ? 0.1 : OLD_AGE_BANDS.has(age) ? 0.6 : 1.8;
-		case 'older':
-			return OLDER_FACTOR[age];
-		case 'adult':
-			return child ? 0.2 : 1;
-		default:
-			return 1;
-	}
+/** The organisations as written to world.json (the dashboard shows names beside codes). */
+export function worldJson(world: World, sampleFraction: number) {
+	return {
+		scale: world.scale,
+		sampleFraction,
+		regions: world.regions.map((r) => ({ code: r.code, name: r.name, population: r.population })),
+		icbs: world.icbs.map((i) => ({
+			code: i.code,
+			name: i.name,
+			region: world.regions[i.region].code,
+			population: i.population
+		})),
+		providers: world.providers.map((p) => ({
+			code: p.code,
+			name: p.name,
+			kind: p.kind,
+			icb: world.icbs[p.icb].code
+		})),
+		commissioners: world.commissioners.map((c) => ({
+			code: c.code,
+			name: c.name,
+			icb: world.icbs[c.icb].code
+		})),
+		practices: world.practices.map((p) => ({
+			code: p.code,
+			name: p.name,
+			commissioner: world.commissioners[p.commissioner].code,
+			listSize: p.listSize
+		})),
+		specialties: world.specialties.map((s) => ({
+			code: s.code,
+			name: s.name,
+			rtt: s.rtt,
+			careSetting: s.careSetting,
+			underCapacity: s.underCapacity
+		}))
+	};
 }

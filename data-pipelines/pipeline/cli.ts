@@ -66,6 +66,7 @@ function summary(report: RunReport, out: string, published = true): string {
 			);
 		}
 	}
+	for (const other of report.otherFiles ?? []) lines.push(`  note: ${other.file}: ${other.note}`);
 	const period = report.dataPeriod
 		? `, events ${report.dataPeriod.from} to ${report.dataPeriod.to}`
 		: '';

@@ -33,6 +33,12 @@ export interface RunReport extends Counts {
 	extractDate: string;
 	dataPeriod: { from: string; to: string } | null;
 	files: FileReport[];
+	/**
+	 * Input files recognised as something other than events and so not counted above: the optional
+	 * capacity extract (published clinic slots). Capacity is not modelled yet; it is listed so that a
+	 * reader knows the file was seen and why its rows are not in the reconciliation.
+	 */
+	otherFiles?: { file: string; kind: 'capacity'; bytes: number; note: string }[];
 	/** The first quarantined rows, in file and line order, so a reader sees what went wrong. */
 	examples: QuarantineExample[];
 	pseudonymisation: { method: string; demoKey: boolean };

@@ -105,7 +105,21 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 		current = name ? { name, began: now } : null;
 		if (name) options.onStep?.(name);
 	};
-	const files = await listInputFiles(options.input);
+	const inputs = await listInputFiles(options.input);
+	const files = inputs.filter((f) => f.kind === 'events');
+	if (files.length === 0) {
+		throw new UserError(
+			`input "${options.input}" holds only a capacity extract (slot_id header) and no event files`
+		);
+	}
+	const otherFiles = inputs
+		.filter((f) => f.kind === 'capacity')
+		.map((f) => ({
+			file: f.name,
+			kind: 'capacity' as const,
+			bytes: f.bytes,
+			note: 'capacity extract: recognised by its slot_id column and not read as events'
+		}));
 	const reference = await loadReference({
 		organisationsFile: options.organisations,
 		worldFile: await worldFileBeside(options.input)
@@ -137,6 +151,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 			extractDate,
 			dataPeriod: period?.from ? (period as { from: string; to: string }) : null,
 			files: fileReports,
+			...(otherFiles.length ? { otherFiles } : {}),
 			examples,
 			pseudonymisation: { method: 'HMAC-SHA256, first 128 bits, hex', demoKey: key.demo },
 			seconds: 0,

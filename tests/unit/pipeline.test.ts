@@ -302,6 +302,34 @@ describe('runPipeline on bad input', () => {
 		});
 	});
 
+	it('recognises a capacity extract beside the events by its header and does not read it as events', async () => {
+		const input = join(dir, 'with-capacity');
+		await exec('mkdir', ['-p', input]);
+		await writeFile(
+			join(input, 'events.csv'),
+			`${HEADER}\n${REFERRAL('E1', 'P1')}\n${REFERRAL('E2', 'P2')}\n`
+		);
+		await writeFile(
+			join(input, 'capacity.csv'),
+			'slot_id,provider_code,clinic_code,specialty_code,slot_time,duration_minutes,attendance_type,consultation_medium\n' +
+				'S1,RBD,RBD-110-A,110,2025-01-13T09:00:00,20,first,face_to_face\n'
+		);
+		const { report } = await runPipeline({
+			input,
+			out: join(dir, 'with-capacity-out'),
+			extractDate: '2025-07-31',
+			key: DEMO
+		});
+		expect(report).toMatchObject({ read: 2, accepted: 2, quarantined: 0 });
+		expect(report.files.map((f) => f.file)).toEqual(['events.csv']);
+		expect(report.otherFiles).toEqual([
+			expect.objectContaining({ file: 'capacity.csv', kind: 'capacity' })
+		]);
+		await expect(
+			runPipeline({ input: join(input, 'capacity.csv'), out: join(dir, 'only-capacity-out') })
+		).rejects.toThrow(/only a capacity extract/);
+	});
+
 	it('reads NDJSON, quarantining a broken line by its number', async () => {
 		const input = join(dir, 'events.ndjson');
 		const good = {
