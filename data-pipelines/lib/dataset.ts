@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Db } from './duckdb.ts';
 import { UserError } from './errors.ts';
-import { sqlString } from '../../src/lib/metrics/sql.ts';
+import { sqlIdentifier, sqlString } from '../../src/lib/metrics/sql.ts';
+import { SUPPORTED_SCHEMA_VERSION } from '../../src/lib/dataset/schema.ts';
 import type { Manifest } from '../pipeline/publish.ts';
 
 /** Reads a published dataset's manifest, with a message that says what to do when it is absent. */
@@ -14,19 +15,26 @@ export async function readManifest(dir: string): Promise<Manifest> {
 			`no dataset at "${dir}": the folder ${why}; publish one with npm run pipeline`
 		);
 	});
+	let manifest: Manifest;
 	try {
-		return JSON.parse(text) as Manifest;
+		manifest = JSON.parse(text) as Manifest;
 	} catch {
 		throw new UserError(`the manifest in "${dir}" is not valid JSON: publish the dataset again`);
 	}
+	if (manifest.schemaVersion !== SUPPORTED_SCHEMA_VERSION) {
+		throw new UserError(
+			`the dataset in "${dir}" has schema version ${manifest.schemaVersion}; this version reads ${SUPPORTED_SCHEMA_VERSION}: publish it again with npm run pipeline`
+		);
+	}
+	return manifest;
 }
 
-/** Creates a view per published table over its Parquet file. */
+/** Creates a view per published table over all its Parquet files (one per provider). */
 export async function attachDataset(db: Db, dir: string, manifest: Manifest): Promise<void> {
 	for (const [name, table] of Object.entries(manifest.tables)) {
-		const path = join(resolve(dir), table.file);
+		const paths = table.files.map((f) => sqlString(join(resolve(dir), f.file)));
 		await db.run(
-			`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet(${sqlString(path)})`
+			`CREATE OR REPLACE VIEW ${sqlIdentifier(name)} AS SELECT * FROM read_parquet([${paths.join(', ')}])`
 		);
 	}
 }

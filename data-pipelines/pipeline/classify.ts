@@ -47,63 +47,95 @@ SELECT _id,
 FROM ranked
 WHERE differs OR copy > 1`;
 
-/** Rows that contradict an earlier accepted row, with the reason. */
+/**
+ * Rows that contradict an earlier accepted row, with the reason. Most pathways have one referral
+ * and one stop and most appointments one booking and one outcome, so the first of each is found by
+ * grouping (no sort), and only the few keys that repeat are ranked to name the row that came first.
+ */
 const CONTRADICTIONS = `
 WITH ok AS (
-  SELECT c._id, c._file_no, c._line, f._file, c.event_type, c.event_ts, c.provider_code,
+  SELECT c._id, c._file_no, c._line, c.event_type, c.event_ts, c.provider_code,
     c.pathway_id, c.appointment_id
-  FROM checked c JOIN ${FILES_TABLE} f USING (_file_no)
+  FROM checked c
   WHERE c._rule_no IS NULL
     AND c.event_type IN ('referral_received', 'clock_stopped', 'appointment_booked',
                          'appointment_cancelled', 'appointment_attended', 'appointment_dna')
     AND c._id NOT IN (SELECT _id FROM identity_verdicts)
 ),
-referrals AS (
-  SELECT _id, provider_code, pathway_id, event_ts,
-    ROW_NUMBER() OVER w AS nth,
-    FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line,
-    FIRST_VALUE(event_ts) OVER w AS first_ts
-  FROM ok WHERE event_type = 'referral_received'
-  WINDOW w AS (PARTITION BY provider_code, pathway_id ORDER BY event_ts, _file_no, _line ${whole})
+referral_rows AS (SELECT * FROM ok WHERE event_type = 'referral_received'),
+starts AS (
+  SELECT provider_code, pathway_id, MIN(event_ts) AS start_ts, COUNT(*) AS n
+  FROM referral_rows GROUP BY provider_code, pathway_id
 ),
-starts AS (SELECT provider_code, pathway_id, first_ts AS start_ts FROM referrals WHERE nth = 1),
+referrals AS (
+  SELECT r._id, ROW_NUMBER() OVER w AS nth,
+    FIRST_VALUE(f._file) OVER w AS first_file, FIRST_VALUE(r._line) OVER w AS first_line
+  FROM referral_rows r
+  JOIN starts s USING (provider_code, pathway_id)
+  JOIN ${FILES_TABLE} f ON f._file_no = r._file_no
+  WHERE s.n > 1
+  WINDOW w AS (PARTITION BY r.provider_code, r.pathway_id ORDER BY r.event_ts, r._file_no, r._line ${whole})
+),
 stops AS (
-  SELECT s._id, s._file_no, s._file, s._line, s.provider_code, s.pathway_id, s.event_ts, st.start_ts
+  SELECT s._id, s._file_no, s._line, s.provider_code, s.pathway_id, s.event_ts, st.start_ts
   FROM ok s LEFT JOIN starts st USING (provider_code, pathway_id)
   WHERE s.event_type = 'clock_stopped'
 ),
-later_stops AS (
-  SELECT *, ROW_NUMBER() OVER w AS nth,
-    FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line
-  FROM stops
+valid_stops AS (
+  SELECT * FROM stops
   WHERE start_ts IS NULL OR CAST(event_ts AS DATE) >= CAST(start_ts AS DATE)
-  WINDOW w AS (PARTITION BY provider_code, pathway_id ORDER BY event_ts, _file_no, _line ${whole})
+),
+repeated_stops AS (
+  SELECT provider_code, pathway_id FROM valid_stops
+  GROUP BY provider_code, pathway_id HAVING COUNT(*) > 1
+),
+later_stops AS (
+  SELECT s._id, ROW_NUMBER() OVER w AS nth,
+    FIRST_VALUE(f._file) OVER w AS first_file, FIRST_VALUE(s._line) OVER w AS first_line
+  FROM valid_stops s
+  JOIN repeated_stops USING (provider_code, pathway_id)
+  JOIN ${FILES_TABLE} f ON f._file_no = s._file_no
+  WINDOW w AS (PARTITION BY s.provider_code, s.pathway_id ORDER BY s.event_ts, s._file_no, s._line ${whole})
+),
+booking_rows AS (SELECT * FROM ok WHERE event_type = 'appointment_booked'),
+booked AS (
+  SELECT provider_code, appointment_id, MIN(event_ts) AS booked_ts, COUNT(*) AS n
+  FROM booking_rows GROUP BY provider_code, appointment_id
 ),
 bookings AS (
-  SELECT _id, provider_code, appointment_id, event_ts,
-    ROW_NUMBER() OVER w AS nth,
-    FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line,
-    FIRST_VALUE(event_ts) OVER w AS first_ts
-  FROM ok WHERE event_type = 'appointment_booked'
-  WINDOW w AS (PARTITION BY provider_code, appointment_id ORDER BY event_ts, _file_no, _line ${whole})
+  SELECT b._id, ROW_NUMBER() OVER w AS nth,
+    FIRST_VALUE(f._file) OVER w AS first_file, FIRST_VALUE(b._line) OVER w AS first_line
+  FROM booking_rows b
+  JOIN booked k USING (provider_code, appointment_id)
+  JOIN ${FILES_TABLE} f ON f._file_no = b._file_no
+  WHERE k.n > 1
+  WINDOW w AS (PARTITION BY b.provider_code, b.appointment_id ORDER BY b.event_ts, b._file_no, b._line ${whole})
 ),
 outcomes AS (
-  SELECT o._id, o._file_no, o._file, o._line, o.provider_code, o.appointment_id, o.event_type,
-    o.event_ts, b.first_ts AS booked_ts
+  SELECT o._id, o._file_no, o._line, o.provider_code, o.appointment_id, o.event_type,
+    o.event_ts, b.booked_ts
   FROM ok o
-  LEFT JOIN (SELECT provider_code, appointment_id, first_ts FROM bookings WHERE nth = 1) b
-    USING (provider_code, appointment_id)
+  LEFT JOIN booked b USING (provider_code, appointment_id)
   WHERE o.event_type IN ('appointment_cancelled', 'appointment_attended', 'appointment_dna')
 ),
 -- Outcomes dated before their booking are quarantined for that; the rest are ranked, so one of
 -- those never makes a later, valid outcome a "second" one.
-later_outcomes AS (
-  SELECT *, ROW_NUMBER() OVER w AS nth,
-    FIRST_VALUE(event_type) OVER w AS first_type,
-    FIRST_VALUE(_file) OVER w AS first_file, FIRST_VALUE(_line) OVER w AS first_line
-  FROM outcomes
+valid_outcomes AS (
+  SELECT * FROM outcomes
   WHERE booked_ts IS NULL OR CAST(event_ts AS DATE) >= CAST(booked_ts AS DATE)
-  WINDOW w AS (PARTITION BY provider_code, appointment_id ORDER BY event_ts, _file_no, _line ${whole})
+),
+repeated_outcomes AS (
+  SELECT provider_code, appointment_id FROM valid_outcomes
+  GROUP BY provider_code, appointment_id HAVING COUNT(*) > 1
+),
+later_outcomes AS (
+  SELECT o._id, ROW_NUMBER() OVER w AS nth,
+    FIRST_VALUE(o.event_type) OVER w AS first_type,
+    FIRST_VALUE(f._file) OVER w AS first_file, FIRST_VALUE(o._line) OVER w AS first_line
+  FROM valid_outcomes o
+  JOIN repeated_outcomes USING (provider_code, appointment_id)
+  JOIN ${FILES_TABLE} f ON f._file_no = o._file_no
+  WINDOW w AS (PARTITION BY o.provider_code, o.appointment_id ORDER BY o.event_ts, o._file_no, o._line ${whole})
 ),
 found AS (
   SELECT _id, 'a second referral_received for this pathway: it was already received on '

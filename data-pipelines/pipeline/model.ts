@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { COLUMNS, type Column } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
 import { sqlDate } from '../../src/lib/metrics/sql.ts';
+import { buildAggregates } from './aggregates.ts';
 import { OPTIONAL_CHECKS, warningBit } from './validate.ts';
 
 const SQL_DIR = new URL('../sql/', import.meta.url);
@@ -29,18 +30,39 @@ function eventColumn(column: Column): string | null {
 		: `${expr} AS ${column}`;
 }
 
-/**
- * Builds the modelled tables from the accepted rows: `events` (typed, invalid optional values as
- * unknown; internal, never published), then `pathways` and `appointments` from the SQL files.
- * Identifiers stay as written here; {@link publish} pseudonymises them on the way out.
- */
-export async function buildModel(db: Db, extractDate: string): Promise<void> {
+/** The modelling SQL files, in the order they run: each may read the tables made before it. */
+export const MODEL_FILES = ['stage_intervals.sql', 'appointments.sql', 'pathways.sql'] as const;
+
+/** Builds `events`: the accepted rows, typed, invalid optional values as unknown. Internal, never published. */
+export async function buildEvents(db: Db): Promise<void> {
 	const columns = COLUMNS.map(eventColumn).filter((c): c is string => c !== null);
 	await db.run(`CREATE OR REPLACE TABLE events AS
 SELECT ${columns.join(',\n  ')},
   CAST(c.event_ts AS DATE) AS event_date
 FROM checked c
 WHERE c._id NOT IN (SELECT _id FROM verdicts)`);
-	await db.run(await modelSql('pathways.sql', extractDate));
-	await db.run(await modelSql('appointments.sql', extractDate));
+}
+
+/**
+ * Builds the modelled tables from the accepted rows: `events` ({@link buildEvents}), then
+ * `stage_intervals`, `appointments` and `pathways` from the SQL files, then the weekly aggregates
+ * ({@link buildAggregates}). Identifiers stay as written here; `publish` pseudonymises them on the
+ * way out.
+ */
+export async function buildModel(db: Db, extractDate: string): Promise<Record<string, number>> {
+	const seconds: Record<string, number> = {};
+	let began = performance.now();
+	const lap = (name: string) => {
+		const now = performance.now();
+		seconds[name] = Math.round(now - began) / 1000;
+		began = now;
+	};
+	await buildEvents(db);
+	lap('events');
+	for (const file of MODEL_FILES) {
+		await db.run(await modelSql(file, extractDate));
+		lap(file.replace(/\.sql$/, ''));
+	}
+	Object.assign(seconds, await buildAggregates(db, extractDate));
+	return seconds;
 }

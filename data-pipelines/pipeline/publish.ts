@@ -4,12 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { COLUMNS, CONTRACT_VERSION, PSEUDONYMISED } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
+import type { DatasetFile, DatasetManifest, DatasetTable } from '../../src/lib/dataset/schema.ts';
+import { AGGREGATES } from './aggregates.ts';
 import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 import type { RunReport } from './report.ts';
 import { newVersionDir, swapIn } from './swap.ts';
@@ -21,38 +23,74 @@ import {
 	type Reference
 } from './reference.ts';
 
-/** Version of the published dataset's layout (manifest, tables, columns). */
-export const SCHEMA_VERSION = 1;
+/** Version of the published dataset's layout (manifest, files, tables, columns). */
+export const SCHEMA_VERSION = 2;
 
-/**
- * Published tables and the order their rows are written in: the dashboard's filter columns first,
- * ending in a key that is unique, so a re-run writes the same bytes. Identifier columns are
- * replaced by their keyed pseudonyms as they are written.
- */
-export const TABLES = [
+/** How a published table is laid out and the order its rows are written in. */
+export interface PublishedTable {
+	name: string;
+	kind: DatasetTable['kind'];
+	/** One file per provider (`NAME/provider=CODE/NAME.parquet`), or one file (`aggregates/NAME.parquet`). */
+	partitionedBy: DatasetTable['partitionedBy'];
+	/**
+	 * Within a file: the dashboard's other filter columns first, ending in a key that is unique, so
+	 * a re-run writes the same bytes.
+	 */
+	orderBy: string;
+	/** Columns replaced by their keyed pseudonyms as they are written. */
+	identifiers: readonly string[];
+}
+
+/** Every published table: the event-level facts, partitioned by provider, then the aggregates. */
+export const TABLES: readonly PublishedTable[] = [
 	{
 		name: 'pathways',
-		orderBy:
-			'provider_code, commissioner_code, specialty_code, priority, referral_date, pathway_id',
+		kind: 'facts',
+		partitionedBy: 'provider',
+		orderBy: 'commissioner_code, specialty_code, priority, referral_date, pathway_id',
 		identifiers: ['pathway_id', 'patient_id']
 	},
 	{
 		name: 'appointments',
-		orderBy:
-			'provider_code, commissioner_code, specialty_code, priority, appointment_date, appointment_id',
+		kind: 'facts',
+		partitionedBy: 'provider',
+		orderBy: 'commissioner_code, specialty_code, priority, appointment_date, appointment_id',
 		identifiers: ['appointment_id', 'pathway_id', 'patient_id']
-	}
-] as const;
+	},
+	{
+		name: 'stage_intervals',
+		kind: 'facts',
+		partitionedBy: 'provider',
+		orderBy:
+			'commissioner_code, specialty_code, priority, stage, entered_date, pathway_id, stage_seq',
+		identifiers: ['pathway_id']
+	},
+	...AGGREGATES.map(({ name, orderBy }): PublishedTable => ({
+		name,
+		kind: 'aggregate',
+		partitionedBy: null,
+		orderBy,
+		identifiers: []
+	}))
+];
 
-export interface Manifest {
-	schemaVersion: number;
-	contractVersion: number;
-	builtAt: string;
-	extractDate: string;
-	dataPeriod: { from: string; to: string } | null;
-	tables: Record<string, { file: string; rows: number; bytes: number; sha256: string }>;
-	pseudonymisation: { method: string; demoKey: boolean };
-	source: { files: string[]; rowsRead: number; rowsAccepted: number };
+/** The manifest written beside the Parquet: the same type the dashboard reads. */
+export type Manifest = DatasetManifest;
+
+/** Provider codes are validated ODS codes; checked again here because they become folder names. */
+const SAFE_PROVIDER = /^[A-Z0-9]{3,6}$/;
+
+/** The length of a Parquet file's footer: its metadata, the 4-byte length and `PAR1`. */
+async function footerBytes(path: string, size: number): Promise<number> {
+	const handle = await open(path, 'r');
+	try {
+		const tail = Buffer.alloc(8);
+		await handle.read(tail, 0, 8, size - 8);
+		if (tail.toString('latin1', 4) !== 'PAR1') throw new Error(`${path} does not end in PAR1`);
+		return tail.readUInt32LE(0) + 8;
+	} finally {
+		await handle.close();
+	}
 }
 
 async function sha256(path: string): Promise<string> {
@@ -64,6 +102,109 @@ async function sha256(path: string): Promise<string> {
 async function isDataset(dir: string): Promise<boolean> {
 	const entries = await readdir(dir).catch(() => null);
 	return entries === null || entries.length === 0 || entries.includes('manifest.json');
+}
+
+/** The temporary table of pseudonyms for an identifier column that several tables publish. */
+const pseudonymsOf = (column: string) => `pseudonyms_of_${column}`;
+
+/** Identifier columns published by more than one table (a pathway id is in every table). */
+function sharedIdentifiers(): string[] {
+	const all = TABLES.flatMap((t) => t.identifiers);
+	return [...new Set(all.filter((c, i) => all.indexOf(c) !== i))];
+}
+
+/**
+ * The keyed hash is the slow part of publishing, and a pathway or patient id appears in many
+ * rows of several tables: each such value is hashed once, into a temporary table of pseudonyms.
+ */
+async function createPseudonyms(db: Db): Promise<void> {
+	for (const column of sharedIdentifiers()) {
+		const values = TABLES.filter((t) => t.identifiers.includes(column)).map(
+			(t) => `SELECT ${column} AS value FROM ${t.name}`
+		);
+		await db.run(`CREATE OR REPLACE TEMP TABLE ${pseudonymsOf(column)} AS
+SELECT value, pseudonym(value) AS pseudonym
+FROM (${values.join(' UNION ')}) v
+WHERE value IS NOT NULL`);
+	}
+}
+
+/** The files a table is written to: one per provider, or one when it is not partitioned. */
+async function plannedFiles(
+	db: Db,
+	{ name, partitionedBy }: PublishedTable
+): Promise<{ file: string; provider: string | null; expected: number }[]> {
+	if (partitionedBy === null) {
+		const [{ rows }] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS rows FROM ${name}`);
+		return [{ file: `aggregates/${name}.parquet`, provider: null, expected: rows as number }];
+	}
+	const providers =
+		(await db.all(`SELECT provider_code AS provider, CAST(COUNT(*) AS DOUBLE) AS rows
+FROM ${name} GROUP BY provider_code ORDER BY provider_code`)) as {
+			provider: string;
+			rows: number;
+		}[];
+	// A table with no rows is one empty file, so that readers still find its columns.
+	if (providers.length === 0)
+		return [{ file: `${name}/${name}.parquet`, provider: null, expected: 0 }];
+	return providers.map(({ provider, rows }) => {
+		if (!SAFE_PROVIDER.test(provider)) {
+			throw new Error(`provider_code "${provider}" cannot name a folder: expected an ODS code`);
+		}
+		return { file: `${name}/provider=${provider}/${name}.parquet`, provider, expected: rows };
+	});
+}
+
+/** Writes one table's Parquet files into `staging`, verifies their row counts, and describes them. */
+async function writeTable(db: Db, staging: string, table: PublishedTable): Promise<DatasetTable> {
+	const { name, orderBy, identifiers } = table;
+	const shared = sharedIdentifiers();
+	const replaced = identifiers.map((c) =>
+		shared.includes(c) ? `${pseudonymsOf(c)}.pseudonym AS ${c}` : `pseudonym(t.${c}) AS ${c}`
+	);
+	const joins = identifiers
+		.filter((c) => shared.includes(c))
+		.map((c) => `\nLEFT JOIN ${pseudonymsOf(c)} ON ${pseudonymsOf(c)}.value = t.${c}`);
+	const select = `SELECT ${replaced.length ? `t.* REPLACE (${replaced.join(', ')})` : 't.*'}
+FROM ${name} t${joins.join('')}`;
+	const planned = await plannedFiles(db, table);
+	// Pseudonymise once into a staging table, then cut one file per provider from it: joining the
+	// pseudonyms again for every provider's file would cost a hash build per file.
+	const source = planned.length > 1 ? `publishing_${name}` : null;
+	if (source) await db.run(`CREATE OR REPLACE TEMP TABLE ${source} AS ${select}`);
+	const files: DatasetFile[] = [];
+	for (const { file, provider, expected } of planned) {
+		const path = join(staging, file);
+		await mkdir(dirname(path), { recursive: true });
+		const where = provider === null ? '' : `\nWHERE provider_code = ${sqlString(provider)}`;
+		const query = source ? `SELECT * FROM ${source}${where}` : `${select}${where}`;
+		await db.run(`COPY (${query}
+ORDER BY ${orderBy})
+TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+		const [{ rows }] = await db.all(
+			`SELECT CAST(COUNT(*) AS DOUBLE) AS rows FROM read_parquet(${sqlString(path)})`
+		);
+		if (rows !== expected) {
+			throw new Error(`verification failed: ${file} holds ${rows} rows, expected ${expected}`);
+		}
+		const { size } = await stat(path);
+		files.push({
+			file,
+			provider,
+			rows: rows as number,
+			bytes: size,
+			footerBytes: await footerBytes(path, size),
+			sha256: await sha256(path)
+		});
+	}
+	if (source) await db.run(`DROP TABLE ${source}`);
+	return {
+		kind: table.kind,
+		partitionedBy: table.partitionedBy,
+		rows: files.reduce((sum, f) => sum + f.rows, 0),
+		bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+		files
+	};
 }
 
 /** Quarantined rows as they were written, but for the identifiers, which are pseudonymised. */
@@ -91,28 +232,9 @@ export async function publish(
 	const staging = await newVersionDir(target);
 	try {
 		const tables: Manifest['tables'] = {};
-		for (const { name, orderBy, identifiers } of TABLES) {
-			const file = `${name}.parquet`;
-			const path = join(staging, file);
-			const replaced = identifiers.map((c) => `pseudonym(${c}) AS ${c}`).join(', ');
-			await db.run(`COPY (SELECT * REPLACE (${replaced}) FROM ${name} ORDER BY ${orderBy})
-TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
-			const [{ expected }] = await db.all(
-				`SELECT CAST(COUNT(*) AS DOUBLE) AS expected FROM ${name}`
-			);
-			const [{ rows }] = await db.all(
-				`SELECT CAST(COUNT(*) AS DOUBLE) AS rows FROM read_parquet(${sqlString(path)})`
-			);
-			if (rows !== expected) {
-				throw new Error(`verification failed: ${file} holds ${rows} rows, expected ${expected}`);
-			}
-			tables[name] = {
-				file,
-				rows: rows as number,
-				bytes: (await stat(path)).size,
-				sha256: await sha256(path)
-			};
-		}
+		await createPseudonyms(db);
+		for (const table of TABLES) tables[table.name] = await writeTable(db, staging, table);
+		for (const column of sharedIdentifiers()) await db.run(`DROP TABLE ${pseudonymsOf(column)}`);
 		await db.run(`COPY (
   SELECT f._file AS file, r._line AS line, v._rule AS rule, v._reason AS reason,
     ${QUARANTINE_COLUMNS.join(', ')}

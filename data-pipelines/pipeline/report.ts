@@ -46,6 +46,8 @@ export interface RunReport extends Counts {
 	seconds: number;
 	/** Seconds spent in each step, in order. */
 	timings: Record<string, number>;
+	/** Seconds each modelled table took to build, within the modelling step. */
+	modelTimings?: Record<string, number>;
 }
 
 function emptyCounts(): Counts {

@@ -141,7 +141,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 		await classifyRows(db);
 		await definePseudonym(db, key);
 		step('modelling pathways and appointments');
-		await buildModel(db, extractDate);
+		const modelTimings = await buildModel(db, extractDate);
 		step('counting');
 		const { total, files: fileReports, examples } = await countRows(db, readings);
 		const [period] = await db.all(`SELECT strftime(MIN(event_date), '%Y-%m-%d') AS "from",
@@ -155,7 +155,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 			examples,
 			pseudonymisation: { method: 'HMAC-SHA256, first 128 bits, hex', demoKey: key.demo },
 			seconds: 0,
-			timings
+			timings,
+			modelTimings
 		};
 		if (report.read > 0 && report.quarantined / report.read > maxQuarantine) {
 			step('');

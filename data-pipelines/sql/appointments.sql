@@ -1,8 +1,20 @@
 -- One row per appointment (one booking of one slot): when it was booked, when the slot is, and
--- its outcome. Dated by the slot. The pathway's referral supplies commissioner, specialty and
--- priority; an appointment whose referral is not in the data keeps what its own rows carry.
+-- its outcome. Dated by the slot. The pathway's referral supplies commissioner, specialty,
+-- priority and the patient's attributes; an appointment whose referral is not in the data keeps
+-- what its own rows carry.
+--
+-- outcome: attended, dna, cancelled_by_patient, cancelled_by_provider (cancelled_by_unknown if the
+-- source did not say), booked (the slot is after the extract date: still to come) or not_recorded
+-- (the slot has passed and no outcome was sent).
+-- lead_time_days: days from the booking to the slot (DOMAIN.md "DNAs": lead time).
 CREATE OR REPLACE TABLE appointments AS
-WITH appointment_events AS (
+WITH referral AS (
+  SELECT provider_code, pathway_id, commissioner_code, specialty_code, priority,
+         age_band, sex, ethnicity, imd_decile
+  FROM events
+  WHERE event_type = 'referral_received'
+),
+appointment_events AS (
   SELECT *, event_type <> 'appointment_booked' AS is_outcome
   FROM events
   WHERE event_type IN ('appointment_booked', 'appointment_cancelled',
@@ -36,9 +48,9 @@ SELECT
   a.pathway_id,
   a.patient_id,
   a.provider_code,
-  COALESCE(p.commissioner_code, a.commissioner_code) AS commissioner_code,
-  COALESCE(p.specialty_code, a.specialty_code) AS specialty_code,
-  COALESCE(p.priority, a.priority) AS priority,
+  COALESCE(r.commissioner_code, a.commissioner_code) AS commissioner_code,
+  COALESCE(r.specialty_code, a.specialty_code) AS specialty_code,
+  COALESCE(r.priority, a.priority) AS priority,
   a.booked_at,
   a.appointment_time,
   CAST(a.appointment_time AS DATE) AS appointment_date,
@@ -51,9 +63,9 @@ SELECT
     CASE WHEN CAST(a.appointment_time AS DATE) > :extract_date THEN 'booked' ELSE 'not_recorded' END
   ) AS outcome,
   a.cancelled_at,
-  p.age_band,
-  p.sex,
-  p.ethnicity,
-  p.imd_decile
+  r.age_band,
+  r.sex,
+  r.ethnicity,
+  r.imd_decile
 FROM appointment a
-LEFT JOIN pathways p ON p.provider_code = a.provider_code AND p.pathway_id = a.pathway_id;
+LEFT JOIN referral r ON r.provider_code = a.provider_code AND r.pathway_id = a.pathway_id;

@@ -174,13 +174,26 @@ test('the Parquet is read with range requests, and nothing leaves the origin', a
 		expect(s.status, `${s.path} answered with part of the file`).toBe(206);
 	}
 	for (const table of ['pathways', 'appointments']) {
-		const { file, bytes } = manifest.tables[table];
-		const fetched = parquet
-			.filter((s) => s.path === `/data/${file}`)
-			.reduce((a, s) => a + s.bytes, 0);
-		expect(fetched, `${file}: bytes fetched`).toBeGreaterThan(0);
-		expect(fetched, `${file}: only the columns needed, not the whole file`).toBeLessThan(bytes);
+		const { files, bytes } = manifest.tables[table] as {
+			files: { file: string }[];
+			bytes: number;
+		};
+		expect(files.length, `${table}: one file per provider`).toBeGreaterThan(1);
+		const paths = new Set(files.map((f) => `/data/${f.file}`));
+		for (const path of paths) {
+			expect(
+				parquet.some((s) => s.path === path),
+				`${path} was read`
+			).toBe(true);
+		}
+		const fetched = parquet.filter((s) => paths.has(s.path)).reduce((a, s) => a + s.bytes, 0);
+		expect(fetched, `${table}: only the columns needed, not the whole files`).toBeLessThan(bytes);
 	}
+	const unneeded = parquet.filter((s) => !/^\/data\/(pathways|appointments)\//.test(s.path));
+	expect(
+		unneeded.map((s) => s.path),
+		'tables the overview does not use'
+	).toEqual([]);
 	expect(proxy.served.some((s) => s.path === '/data/events.parquet')).toBe(false);
 	expect(foreign).toEqual([]);
 });

@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachDataset, readManifest } from '../../data-pipelines/lib/dataset.ts';
 import { openDb } from '../../data-pipelines/lib/duckdb.ts';
 import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
 import type { RunReport } from '../../data-pipelines/pipeline/report.ts';
+import { waitingListSummary } from '../../src/lib/metrics/index.ts';
 
 const exec = promisify(execFile);
 const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
@@ -67,11 +70,87 @@ describe('runPipeline on good input', () => {
 			quarantined: 0,
 			rules: {}
 		});
+		expect(manifest.schemaVersion).toBe(2);
 		expect(manifest.tables.pathways.rows).toBe(14);
 		expect(manifest.tables.appointments.rows).toBe(11);
-		expect(Object.keys(manifest.tables)).toEqual(['pathways', 'appointments']);
+		expect(Object.keys(manifest.tables)).toEqual([
+			'pathways',
+			'appointments',
+			'stage_intervals',
+			'waiting_list_weekly',
+			'clock_flows_weekly',
+			'appointments_weekly',
+			'stage_flows_weekly'
+		]);
 		expect(manifest.dataPeriod).toEqual({ from: '2023-04-22', to: '2025-07-05' });
 		expect(manifest.pseudonymisation.demoKey).toBe(true);
+	});
+
+	it('publishes each event-level table as one file per provider and each aggregate as one file, all in the manifest', async () => {
+		const out = join(dir, 'layout');
+		const { manifest } = await runPipeline({
+			input: FIXTURE,
+			out,
+			extractDate: '2025-07-31',
+			key: DEMO
+		});
+		expect(manifest.tables.pathways).toMatchObject({
+			kind: 'facts',
+			partitionedBy: 'provider',
+			rows: 14,
+			files: [
+				{ file: 'pathways/provider=RBD/pathways.parquet', provider: 'RBD', rows: 13 },
+				{ file: 'pathways/provider=RTH/pathways.parquet', provider: 'RTH', rows: 1 }
+			]
+		});
+		expect(manifest.tables.appointments.files.map((f) => [f.provider, f.rows])).toEqual([
+			['RBD', 9],
+			['RTH', 2]
+		]);
+		expect(manifest.tables.waiting_list_weekly).toMatchObject({
+			kind: 'aggregate',
+			partitionedBy: null,
+			files: [{ file: 'aggregates/waiting_list_weekly.parquet', provider: null }]
+		});
+		const db = await openDb();
+		try {
+			for (const [name, table] of Object.entries(manifest.tables)) {
+				expect(table.rows, name).toBe(table.files.reduce((n, f) => n + f.rows, 0));
+				expect(table.bytes, name).toBe(table.files.reduce((n, f) => n + f.bytes, 0));
+				for (const f of table.files) {
+					const bytes = await readFile(join(out, f.file));
+					expect(bytes.length, f.file).toBe(f.bytes);
+					expect(createHash('sha256').update(bytes).digest('hex'), f.file).toBe(f.sha256);
+					const where = f.provider === null ? 'true' : `provider_code <> '${f.provider}'`;
+					const [row] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS n,
+  CAST(COUNT(*) FILTER (WHERE ${where}) AS DOUBLE) AS others
+FROM read_parquet('${join(out, f.file)}')`);
+					expect(row.n, f.file).toBe(f.rows);
+					if (f.provider !== null) expect(row.others, `${f.file}: other providers`).toBe(0);
+				}
+			}
+		} finally {
+			db.close();
+		}
+	});
+
+	it('publishes a table with no rows as one empty file that still has its columns', async () => {
+		const input = join(dir, 'empty-input');
+		await mkdir(input, { recursive: true });
+		await writeFile(join(input, 'events.csv'), `${HEADER}\n`);
+		const out = join(dir, 'empty');
+		const { manifest } = await runPipeline({ input, out, extractDate: '2025-07-31', key: DEMO });
+		expect(manifest.tables.pathways.files).toMatchObject([
+			{ file: 'pathways/pathways.parquet', provider: null, rows: 0 }
+		]);
+		const db = await openDb();
+		try {
+			await attachDataset(db, out, await readManifest(out));
+			const [row] = await db.all(waitingListSummary({ asOf: '2025-07-31' }));
+			expect(row.total).toBe(0);
+		} finally {
+			db.close();
+		}
 	});
 
 	it('writes byte-identical Parquet when run twice on the same input', async () => {
@@ -87,8 +166,9 @@ describe('runPipeline on good input', () => {
 			extractDate: '2025-07-31',
 			key: DEMO
 		});
-		for (const name of Object.keys(a.manifest.tables)) {
-			expect(b.manifest.tables[name].sha256).toBe(a.manifest.tables[name].sha256);
+		for (const [name, table] of Object.entries(a.manifest.tables)) {
+			expect(table.files.length, name).toBeGreaterThan(0);
+			expect(b.manifest.tables[name].files, name).toEqual(table.files);
 		}
 	});
 
@@ -103,14 +183,22 @@ describe('runPipeline on good input', () => {
 					const cells = line.split(',');
 					return [cells[3], cells[4], cells[10]].filter(Boolean);
 				});
-			for (const table of ['pathways', 'appointments']) {
-				const path = join(dir, 'good', `${table}.parquet`);
+			const { manifest } = await runPipeline({
+				input: FIXTURE,
+				out: join(dir, 'good-ids'),
+				extractDate: '2025-07-31',
+				key: DEMO
+			});
+			const files = Object.values(manifest.tables).flatMap((t) => t.files.map((f) => f.file));
+			expect(files.length).toBe(10);
+			for (const file of files) {
+				const path = join(dir, 'good-ids', file);
 				const [{ hits }] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS hits
 FROM (SELECT unnest(map_values(map_from_entries(list_transform(
         json_keys(to_json(t)), k -> {'k': k, 'v': json_extract_string(to_json(t), '$.' || k)})))) AS v
       FROM read_parquet('${path}') t)
 WHERE v IN (SELECT unnest([${[...new Set(raw)].map((r) => `'${r}'`).join(', ')}]))`);
-				expect(hits, table).toBe(0);
+				expect(hits, file).toBe(0);
 			}
 		} finally {
 			db.close();
@@ -132,7 +220,11 @@ WHERE v IN (SELECT unnest([${[...new Set(raw)].map((r) => `'${r}'`).join(', ')}]
 			extractDate: '2025-07-31',
 			key: DEMO
 		});
-		expect(a.manifest.tables.pathways.sha256).not.toBe(b.manifest.tables.pathways.sha256);
+		for (const name of ['pathways', 'appointments', 'stage_intervals']) {
+			const shas = (m: typeof a.manifest) => m.tables[name].files.map((f) => f.sha256);
+			expect(shas(a.manifest), name).not.toEqual(shas(b.manifest));
+			for (const sha of shas(a.manifest)) expect(shas(b.manifest), name).not.toContain(sha);
+		}
 	});
 });
 

@@ -1,7 +1,16 @@
 /**
- * The published dataset as the dashboard reads it (schema version 1): which columns of which
- * Parquet file each page needs, and their types. The pipeline writes these columns
- * (data-pipelines/sql); a test keeps the two in step.
+ * The published dataset as the dashboard reads it (schema version 2): the manifest, and which
+ * columns of which table each page needs, with their types. The pipeline writes these columns
+ * (data-pipelines/sql, src/lib/metrics for the aggregates); a test keeps the two in step.
+ *
+ * Layout (version 2):
+ * - event-level tables, one Parquet file per provider: `pathways/provider=RBD/pathways.parquet`,
+ *   `appointments/provider=RBD/appointments.parquet`, `stage_intervals/provider=RBD/…`;
+ *   a table with no rows at all is one empty file, `pathways/pathways.parquet`, with no provider;
+ * - weekly aggregates, one file each: `aggregates/waiting_list_weekly.parquet`, …;
+ * - `manifest.json` lists every file with its provider, rows, bytes, footer length and SHA-256.
+ * Every Parquet file is ZSTD, sorted by the filter columns (provider, commissioner, specialty,
+ * priority) and then a unique key, so a re-run on the same input writes the same bytes.
  */
 
 export type ColumnType = 'string' | 'date' | 'boolean' | 'integer';
@@ -11,13 +20,17 @@ export interface TableSpec {
 	columns: Record<string, ColumnType>;
 }
 
+const FILTER_COLUMN_TYPES = {
+	provider_code: 'string',
+	commissioner_code: 'string',
+	specialty_code: 'string',
+	priority: 'string'
+} as const;
+
 export const DASHBOARD_TABLES = {
 	pathways: {
 		columns: {
-			provider_code: 'string',
-			commissioner_code: 'string',
-			specialty_code: 'string',
-			priority: 'string',
+			...FILTER_COLUMN_TYPES,
 			rtt: 'boolean',
 			referral_date: 'date',
 			clock_start: 'date',
@@ -26,10 +39,7 @@ export const DASHBOARD_TABLES = {
 	},
 	appointments: {
 		columns: {
-			provider_code: 'string',
-			commissioner_code: 'string',
-			specialty_code: 'string',
-			priority: 'string',
+			...FILTER_COLUMN_TYPES,
 			appointment_date: 'date',
 			outcome: 'string'
 		}
@@ -38,6 +48,75 @@ export const DASHBOARD_TABLES = {
 
 export type DashboardTable = keyof typeof DASHBOARD_TABLES;
 
+/**
+ * The weekly aggregates every dataset publishes (data-pipelines/pipeline/aggregates.ts), with
+ * all their columns: additive counts the browser can sum under any filter.
+ */
+export const AGGREGATE_TABLES = {
+	waiting_list_weekly: {
+		columns: { week_end: 'date', ...FILTER_COLUMN_TYPES, week_band: 'integer', pathways: 'integer' }
+	},
+	clock_flows_weekly: {
+		columns: {
+			week_end: 'date',
+			...FILTER_COLUMN_TYPES,
+			flow: 'string',
+			stop_reason: 'string',
+			pathways: 'integer'
+		}
+	},
+	appointments_weekly: {
+		columns: {
+			week_end: 'date',
+			...FILTER_COLUMN_TYPES,
+			attendance_type: 'string',
+			consultation_medium: 'string',
+			outcome: 'string',
+			appointments: 'integer'
+		}
+	},
+	stage_flows_weekly: {
+		columns: {
+			week_end: 'date',
+			...FILTER_COLUMN_TYPES,
+			stage: 'string',
+			arrivals: 'integer',
+			departures: 'integer',
+			queue: 'integer',
+			departed_days: 'integer'
+		}
+	}
+} as const satisfies Record<string, TableSpec>;
+
+export type AggregateTable = keyof typeof AGGREGATE_TABLES;
+
+/** One Parquet file of a published table. */
+export interface DatasetFile {
+	/** Path inside the dataset folder, `/`-separated: `pathways/provider=RBD/pathways.parquet`. */
+	file: string;
+	/** The provider whose rows the file holds; null for a file that is not one provider's. */
+	provider: string | null;
+	rows: number;
+	bytes: number;
+	/**
+	 * Bytes at the end of the file that hold its Parquet footer (the metadata, its length and
+	 * `PAR1`), so a reader fetches the footer in one range request and nothing else with it.
+	 */
+	footerBytes: number;
+	sha256: string;
+}
+
+/** A published table: its files (one per provider for event-level tables) and their totals. */
+export interface DatasetTable {
+	/** `facts`: one row per pathway, appointment or stage; `aggregate`: weekly additive counts. */
+	kind: 'facts' | 'aggregate';
+	/** `provider` when there is one file per provider; null for a single file. */
+	partitionedBy: 'provider' | null;
+	rows: number;
+	bytes: number;
+	files: DatasetFile[];
+}
+
 /** The manifest the pipeline writes beside the Parquet (data-pipelines/pipeline/publish.ts). */
 export interface DatasetManifest {
 	schemaVersion: number;
@@ -45,9 +124,10 @@ export interface DatasetManifest {
 	builtAt: string;
 	extractDate: string;
 	dataPeriod: { from: string; to: string } | null;
-	tables: Record<string, { file: string; rows: number; bytes: number; sha256: string }>;
+	tables: Record<string, DatasetTable>;
 	pseudonymisation: { method: string; demoKey: boolean };
 	source: { files: string[]; rowsRead: number; rowsAccepted: number };
 }
 
-export const SUPPORTED_SCHEMA_VERSION = 1;
+/** The layout version this dashboard reads; the pipeline writes the same (publish.ts). */
+export const SUPPORTED_SCHEMA_VERSION = 2;

@@ -1,7 +1,8 @@
 /**
  * Opens the published dataset in the browser: reads the manifest, then the columns each page
- * needs from the Parquet files (range requests), into DuckDB-WASM tables named as in the pipeline
- * so the metric SQL from src/lib/metrics runs unchanged.
+ * needs from the Parquet files (range requests; every provider's file of a table at once), into
+ * one DuckDB-WASM table per published table, named as in the pipeline so the metric SQL from
+ * src/lib/metrics runs unchanged.
  */
 import type { QueryRows } from '../metrics/overview.ts';
 import {
@@ -11,7 +12,7 @@ import {
 } from '../dataset/schema.ts';
 import { arrowTable } from './arrow-columns.ts';
 import { engine } from './engine.ts';
-import { readParquetColumns } from './read-parquet.ts';
+import { readParquetParts } from './read-parquet.ts';
 
 /** A problem with the dataset itself, said so that the person running the app can fix it. */
 export class DatasetError extends Error {
@@ -59,13 +60,18 @@ async function open(base: string): Promise<OpenDataset> {
 	const tables = await Promise.all(
 		Object.entries(DASHBOARD_TABLES).map(async ([name, spec]) => {
 			const entry = manifest.tables[name];
-			if (!entry) throw new DatasetError(`The dataset has no ${name} table: publish it again.`);
+			if (!entry?.files?.length) {
+				throw new DatasetError(`The dataset has no ${name} table: publish it again.`);
+			}
 			const columns = Object.keys(spec.columns);
-			const data = await readParquetColumns(`${base}/${entry.file}`, entry.bytes, columns).catch(
-				(error: Error) => {
-					throw new DatasetError(`${entry.file} could not be read: ${error.message}`);
-				}
-			);
+			const parts = entry.files.map((f) => ({
+				url: `${base}/${f.file}`,
+				byteLength: f.bytes,
+				footerBytes: f.footerBytes
+			}));
+			const data = await readParquetParts(parts, columns).catch((error: Error) => {
+				throw new DatasetError(`The ${name} table could not be read: ${error.message}`);
+			});
 			return { name, table: arrowTable(data.columns, spec.columns) };
 		})
 	);

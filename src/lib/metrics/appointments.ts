@@ -10,6 +10,18 @@ export interface AppointmentOutcomesRow {
 }
 
 /**
+ * The final SELECT of an appointment-outcomes query, from a CTE `outcomes` holding one row with
+ * `attended` and `dna` as DOUBLE (null when nothing matched). Shared with the weekly roll-up.
+ */
+export function appointmentOutcomesFromCountsSql(): string {
+	return `SELECT
+  COALESCE(attended, 0) AS attended,
+  COALESCE(dna, 0) AS dna,
+  CASE WHEN attended + dna > 0 THEN 100.0 * dna / (attended + dna) END AS dna_rate
+FROM outcomes`;
+}
+
+/**
  * Appointments attended and did-not-attend in the period, dated by the slot (`appointment_date`),
  * not by when the outcome was recorded; DNA rate on the attended basis (DOMAIN.md "DNAs").
  */
@@ -21,8 +33,8 @@ export function appointmentOutcomes({
 }: PeriodParams & { appointments?: string }): string {
 	return `WITH outcomes AS (
   SELECT
-    SUM(CASE WHEN outcome = 'attended' THEN 1 ELSE 0 END) AS attended,
-    SUM(CASE WHEN outcome = 'dna' THEN 1 ELSE 0 END) AS dna
+    CAST(SUM(CASE WHEN outcome = 'attended' THEN 1 ELSE 0 END) AS DOUBLE) AS attended,
+    CAST(SUM(CASE WHEN outcome = 'dna' THEN 1 ELSE 0 END) AS DOUBLE) AS dna
   FROM ${sqlIdentifier(appointments)}
   ${whereAll([
 		`appointment_date BETWEEN ${sqlDate(from)} AND ${sqlDate(to)}`,
@@ -30,9 +42,5 @@ export function appointmentOutcomes({
 		...filterConditions(filters)
 	])}
 )
-SELECT
-  CAST(COALESCE(attended, 0) AS DOUBLE) AS attended,
-  CAST(COALESCE(dna, 0) AS DOUBLE) AS dna,
-  CASE WHEN attended + dna > 0 THEN 100.0 * dna / (attended + dna) END AS dna_rate
-FROM outcomes`;
+${appointmentOutcomesFromCountsSql()}`;
 }

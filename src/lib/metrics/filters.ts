@@ -52,3 +52,6 @@ export function activeFilters(filters: MetricFilters = {}): Record<string, strin
 	}
 	return out;
 }
+
+/** The filter columns in their fixed order: the dimensions every weekly aggregate is kept by. */
+export const DIMENSION_COLUMNS: readonly string[] = FILTER_KEYS.map((key) => FILTER_COLUMNS[key]);

@@ -29,21 +29,28 @@ export interface WeekBandRow {
 }
 
 /**
- * The pathways waiting at the census date d: RTT clock started on or before d and not stopped on
- * or before d (DOMAIN.md "Waiting list at a census date").
+ * Conditions for an RTT pathway on the waiting list at the census date `census` (a SQL date
+ * expression): its clock started on or before the census and has not stopped on or before it
+ * (DOMAIN.md "Waiting list at a census date"). An open clock is compared as stopping on
+ * 9999-12-31, so that a join on a calendar of census dates is a plain range join.
  */
+export function onWaitingListSql(census: string, alias?: string): string[] {
+	const p = alias ? `${sqlIdentifier(alias)}.` : '';
+	return [
+		`${p}rtt`,
+		`${p}clock_start <= ${census}`,
+		`COALESCE(${p}clock_stop, DATE '9999-12-31') > ${census}`
+	];
+}
+
+/** The pathways waiting at the census date, with their days waited and week band. */
 function waitingCte({ asOf, filters, pathways = 'pathways' }: WaitingListParams): string {
 	const census = sqlDate(asOf);
 	const days = daysWaitedSql('clock_start', census);
 	return `waiting AS (
   SELECT ${days} AS days_waited, ${weekBandSql(days)} AS week_band
   FROM ${sqlIdentifier(pathways)}
-  ${whereAll([
-		'rtt',
-		`clock_start <= ${census}`,
-		`clock_stop IS NULL OR clock_stop > ${census}`,
-		...filterConditions(filters)
-	])}
+  ${whereAll([...onWaitingListSql(census), ...filterConditions(filters)])}
 )`;
 }
 
@@ -62,7 +69,30 @@ function percentileWeeksSql(pct: number): string {
 
 /** Count of the list at or past `weeks` (band ≥ weeks, i.e. days ≥ 7 × weeks + 1). */
 function overWeeksSql(weeks: number): string {
-	return `CAST(COALESCE(SUM(CASE WHEN week_band >= ${weeks} THEN 1 ELSE 0 END), 0) AS DOUBLE) AS over_${weeks}_weeks`;
+	return `COALESCE(SUM(CASE WHEN week_band >= ${weeks} THEN n ELSE 0 END), 0) AS over_${weeks}_weeks`;
+}
+
+/**
+ * The summary of a waiting list from its band counts: the CTE `bands` (`week_band`, `n` as
+ * DOUBLE) must come first. Shared by the pathway-level and the weekly-aggregate summaries, so
+ * the two cannot drift apart. Ends a `WITH` list: append it after `bands AS (…),`.
+ */
+export function waitingListSummaryFromBandsSql(): string {
+	return `cumulative AS (
+  SELECT week_band, n,
+         SUM(n) OVER (ORDER BY week_band ROWS UNBOUNDED PRECEDING) - n AS below,
+         SUM(n) OVER () AS total
+  FROM bands
+)
+SELECT
+  COALESCE(SUM(n), 0) AS total,
+  CASE WHEN SUM(n) > 0
+       THEN 100.0 * SUM(CASE WHEN week_band < ${RTT_STANDARD_WEEKS} THEN n ELSE 0 END) / SUM(n)
+  END AS within_18_weeks_pct,
+  ${LONG_WAIT_WEEKS.map(overWeeksSql).join(',\n  ')},
+  ${percentileWeeksSql(50)} AS median_weeks,
+  ${percentileWeeksSql(92)} AS p92_weeks
+FROM bands`;
 }
 
 /**
@@ -72,23 +102,9 @@ function overWeeksSql(weeks: number): string {
 export function waitingListSummary(params: WaitingListParams): string {
 	return `WITH ${waitingCte(params)},
 bands AS (
-  SELECT week_band, COUNT(*) AS n FROM waiting GROUP BY week_band
+  SELECT week_band, CAST(COUNT(*) AS DOUBLE) AS n FROM waiting GROUP BY week_band
 ),
-cumulative AS (
-  SELECT week_band, n,
-         SUM(n) OVER (ORDER BY week_band ROWS UNBOUNDED PRECEDING) - n AS below,
-         SUM(n) OVER () AS total
-  FROM bands
-)
-SELECT
-  CAST(COUNT(*) AS DOUBLE) AS total,
-  CASE WHEN COUNT(*) > 0
-       THEN 100.0 * SUM(CASE WHEN week_band < ${RTT_STANDARD_WEEKS} THEN 1 ELSE 0 END) / COUNT(*)
-  END AS within_18_weeks_pct,
-  ${LONG_WAIT_WEEKS.map(overWeeksSql).join(',\n  ')},
-  ${percentileWeeksSql(50)} AS median_weeks,
-  ${percentileWeeksSql(92)} AS p92_weeks
-FROM waiting`;
+${waitingListSummaryFromBandsSql()}`;
 }
 
 /** The waiting list at a census date by week band, bands with nobody omitted. */

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ const bytes = Buffer.from('PAR1' + 'x'.repeat(92) + 'PAR1');
 beforeAll(async () => {
 	dir = await mkdtemp(join(tmpdir(), 'serve-'));
 	await writeFile(join(dir, 'pathways.parquet'), bytes);
+	await mkdir(join(dir, 'pathways', 'provider=RBD'), { recursive: true });
+	await writeFile(join(dir, 'pathways', 'provider=RBD', 'pathways.parquet'), bytes);
 	await writeFile(join(dir, 'manifest.json'), '{}');
 	await writeFile(join(dir, 'quarantine.csv'), 'file,line\n');
 	await writeFile(join(dir, 'reference.json'), '{"providers":{}}');
@@ -33,6 +35,11 @@ describe('serveDatasetFile', () => {
 		const res = await get('pathways.parquet', { range: 'bytes=0-0' });
 		expect(res.status).toBe(206);
 		expect((await res.arrayBuffer()).byteLength).toBe(1);
+	});
+	it('serveDatasetFile serves a provider partition, pathways/provider=RBD/pathways.parquet, by ranges', async () => {
+		const res = await get('pathways/provider=RBD/pathways.parquet', { range: 'bytes=0-3' });
+		expect(res.status).toBe(206);
+		expect(Buffer.from(await res.arrayBuffer()).toString()).toBe('PAR1');
 	});
 	it('serveDatasetFile answers a range past the end with 416', async () => {
 		const res = await get('pathways.parquet', { range: 'bytes=500-600' });

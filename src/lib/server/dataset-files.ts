@@ -2,7 +2,8 @@
  * Serves the published dataset folder over HTTP with byte ranges, so the browser reads only the
  * Parquet footer and column chunks it needs. Only the files a browser may load are served:
  * the manifest, the run report, the names of the codes in the data (`reference.json`), the data
- * quality measures (`quality.json`) and Parquet; never the quarantine (it keeps rows as written).
+ * quality measures (`quality.json`) and Parquet, in folders too (`pathways/provider=RBD/…`); never
+ * the quarantine (it keeps rows as written).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { Readable } from 'node:stream';
 import parseRange from 'range-parser';
 
 const SERVED =
-	/^(manifest\.json|run-report\.json|reference\.json|quality\.json|[a-z0-9_/-]+\.parquet)$/;
+	/^(manifest\.json|run-report\.json|reference\.json|quality\.json|[A-Za-z0-9_=/-]+\.parquet)$/;
 
 const CONTENT_TYPES: Record<string, string> = {
 	json: 'application/json',

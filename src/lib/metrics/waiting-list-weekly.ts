@@ -1,0 +1,107 @@
+import { DIMENSION_COLUMNS, filterConditions, type MetricFilters } from './filters.ts';
+import { daysWaitedSql, weekBandSql } from './rtt.ts';
+import { sqlDate, sqlIdentifier, whereAll } from './sql.ts';
+import { onWaitingListSql, waitingListSummaryFromBandsSql } from './waiting-list.ts';
+import { assertWeekEnd, weekEndsSql, type WeeksParams } from './weeks.ts';
+
+/** One row of the `waiting_list_weekly` aggregate ({@link waitingListWeekly}). */
+export interface WaitingListWeeklyRow {
+	/** The census: a Sunday. */
+	week_end: string;
+	provider_code: string;
+	commissioner_code: string;
+	specialty_code: string;
+	priority: string;
+	/** NHS week band, 0 ("0–1 weeks") to 104 ("104+"). */
+	week_band: number;
+	pathways: number;
+}
+
+/**
+ * The weekly waiting-list aggregate: for every week end (Sunday) in the weeks given, the RTT
+ * pathways waiting at that census by NHS week band, by provider × commissioner × specialty ×
+ * priority. The same census rule and band arithmetic as {@link waitingListSummary}; counts are
+ * additive, so any filter's list is the SUM over the dimensions not filtered.
+ */
+export function waitingListWeekly({
+	from,
+	to,
+	pathways = 'pathways'
+}: WeeksParams & { pathways?: string }): string {
+	const dims = DIMENSION_COLUMNS.join(', ');
+	const days = daysWaitedSql('p.clock_start', 'w.week_end');
+	return `WITH week AS (
+  ${weekEndsSql(from, to).replaceAll('\n', '\n  ')}
+),
+waiting AS (
+  SELECT w.week_end, ${DIMENSION_COLUMNS.map((c) => `p.${c}`).join(', ')},
+         ${weekBandSql(days)} AS week_band
+  FROM ${sqlIdentifier(pathways)} p
+  JOIN week w ON ${onWaitingListSql('w.week_end', 'p').join('\n   AND ')}
+)
+SELECT week_end, ${dims},
+       CAST(week_band AS INTEGER) AS week_band,
+       CAST(COUNT(*) AS INTEGER) AS pathways
+FROM waiting
+GROUP BY week_end, ${dims}, week_band`;
+}
+
+/**
+ * {@link waitingListSummary} rolled up from the weekly aggregate: the list at the week end
+ * `asOf` (a Sunday) under any filter, its long waits, % within 18 weeks, and the median and
+ * 92nd percentile interpolated inside the week bands exactly as from the pathways. One row,
+ * {@link WaitingListSummaryRow}.
+ */
+export function waitingListSummaryFromWeekly({
+	asOf,
+	filters,
+	aggregate = 'waiting_list_weekly'
+}: {
+	asOf: string;
+	filters?: MetricFilters;
+	aggregate?: string;
+}): string {
+	assertWeekEnd(asOf, 'the census date');
+	return `WITH bands AS (
+  SELECT week_band, CAST(SUM(pathways) AS DOUBLE) AS n
+  FROM ${sqlIdentifier(aggregate)}
+  ${whereAll([`week_end = ${sqlDate(asOf)}`, ...filterConditions(filters)])}
+  GROUP BY week_band
+),
+${waitingListSummaryFromBandsSql()}`;
+}
+
+/** The waiting list at each week end in the weeks given, under the filters: `week_end`, `total`. */
+export function waitingListTotalsFromWeekly({
+	from,
+	to,
+	filters,
+	aggregate = 'waiting_list_weekly'
+}: WeeksParams & { filters?: MetricFilters; aggregate?: string }): string {
+	return `SELECT strftime(week_end, '%Y-%m-%d') AS week_end, CAST(SUM(pathways) AS DOUBLE) AS total
+FROM ${sqlIdentifier(aggregate)}
+${whereAll([`week_end BETWEEN ${sqlDate(from)} AND ${sqlDate(to)}`, ...filterConditions(filters)])}
+GROUP BY week_end
+ORDER BY week_end`;
+}
+
+/**
+ * {@link waitingListByWeekBand} rolled up from the weekly aggregate: the list at the week end
+ * `asOf` under any filter, by NHS week band (`week_band`, `pathways`), bands with no one left out.
+ */
+export function waitingListByWeekBandFromWeekly({
+	asOf,
+	filters,
+	aggregate = 'waiting_list_weekly'
+}: {
+	asOf: string;
+	filters?: MetricFilters;
+	aggregate?: string;
+}): string {
+	assertWeekEnd(asOf, 'the census date');
+	return `SELECT week_band, CAST(SUM(pathways) AS DOUBLE) AS pathways
+FROM ${sqlIdentifier(aggregate)}
+${whereAll([`week_end = ${sqlDate(asOf)}`, ...filterConditions(filters)])}
+GROUP BY week_band
+ORDER BY week_band`;
+}

@@ -1,0 +1,333 @@
+/**
+ * The weekly aggregates are additive: rolled up under any filter, they give exactly what the
+ * pathway- and appointment-level metrics give, on native DuckDB and on DuckDB-WASM. The data is a
+ * few thousand synthetic pathways, appointments and stage intervals made by a hash of the row
+ * number (the same everywhere), with waits long enough to reach the 52- and 104-week bands.
+ * The hand-worked fixture's own figures are checked against the published aggregates too.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachDataset, readManifest } from '../../data-pipelines/lib/dataset.ts';
+import { openDb, type Db } from '../../data-pipelines/lib/duckdb.ts';
+import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
+import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
+import {
+	addDays,
+	appointmentOutcomes,
+	appointmentOutcomesFromWeekly,
+	appointmentsByOutcomeFromWeekly,
+	appointmentsWeekly,
+	clockFlowsByWeekFromWeekly,
+	clockFlowsWeekly,
+	filterConditions,
+	stageFlowsFromWeekly,
+	stageFlowsWeekly,
+	waitingListSummary,
+	waitingListSummaryFromWeekly,
+	waitingListTotalsFromWeekly,
+	waitingListWeekly,
+	whereAll,
+	type MetricFilters
+} from '../../src/lib/metrics/index.ts';
+import { copyTable, nativeEngine, wasmEngine, type Engine } from '../helpers/engines.ts';
+
+const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
+const WEEKS = { from: '2022-06-01', to: '2025-06-30' };
+
+let dir: string;
+let native: Db;
+const engines: Record<string, Engine> = {};
+
+/** `n` rows with hashed attributes; `pick(list, k)` chooses from a list by the k-th hash digit. */
+const SYNTHETIC = {
+	syn_pathways: `
+WITH r AS (SELECT i, hash(i) AS h, hash(i * 7919 + 17) AS g FROM range(4000) t(i)),
+p AS (
+  SELECT
+    'PW' || i AS pathway_id,
+    ['RBD', 'RTH', 'R0A'][1 + CAST(h % 3 AS INTEGER)] AS provider_code,
+    ['15N', '11J', '92G'][1 + CAST(h // 3 % 3 AS INTEGER)] AS commissioner_code,
+    ['100', '110', '130', '330'][1 + CAST(h // 9 % 4 AS INTEGER)] AS specialty_code,
+    ['routine', 'urgent', 'two_week_wait'][1 + CAST(h // 36 % 3 AS INTEGER)] AS priority,
+    h // 108 % 10 <> 0 AS rtt,
+    DATE '2022-06-01' + CAST(g % 1100 AS INTEGER) AS referral_date,
+    CAST(g // 1100 % 3 AS INTEGER) AS stops,
+    CAST(g // 3300 % 900 AS INTEGER) AS wait,
+    ['admitted_treatment', 'non_admitted_treatment', 'active_monitoring', 'first_appointment_dna',
+     'validated_removal'][1 + CAST(g // 7 % 5 AS INTEGER)] AS reason
+  FROM r
+)
+SELECT pathway_id, provider_code, commissioner_code, specialty_code, priority, rtt, referral_date,
+  CASE WHEN rtt THEN referral_date END AS clock_start,
+  CASE WHEN stops > 0 AND referral_date + wait <= DATE '2025-06-30' THEN referral_date + wait END AS clock_stop,
+  CASE WHEN stops > 0 AND referral_date + wait <= DATE '2025-06-30' THEN reason END AS stop_reason
+FROM p`,
+	syn_appointments: `
+WITH r AS (SELECT i, hash(i + 1000000) AS h, hash(i * 104729 + 5) AS g FROM range(8000) t(i))
+SELECT
+  'AP' || i AS appointment_id,
+  ['RBD', 'RTH', 'R0A'][1 + CAST(h % 3 AS INTEGER)] AS provider_code,
+  CASE WHEN g % 20 <> 0 THEN ['15N', '11J', '92G'][1 + CAST(h // 3 % 3 AS INTEGER)] END AS commissioner_code,
+  CASE WHEN g % 20 <> 0 THEN ['100', '110', '130', '330'][1 + CAST(h // 9 % 4 AS INTEGER)] END AS specialty_code,
+  CASE WHEN g % 20 <> 0 THEN ['routine', 'urgent', 'two_week_wait'][1 + CAST(h // 36 % 3 AS INTEGER)] END AS priority,
+  DATE '2022-06-01' + CAST(g // 20 % 1200 AS INTEGER) AS appointment_date,
+  ['first', 'follow_up'][1 + CAST(h // 108 % 2 AS INTEGER)] AS attendance_type,
+  ['face_to_face', 'telephone', 'video'][1 + CAST(h // 216 % 3 AS INTEGER)] AS consultation_medium,
+  ['attended', 'attended', 'attended', 'attended', 'dna', 'cancelled_by_patient',
+   'cancelled_by_provider', 'booked', 'not_recorded'][1 + CAST(g // 24000 % 9 AS INTEGER)] AS outcome
+FROM r`,
+	syn_stage_intervals: `
+WITH r AS (SELECT i, hash(i + 2000000) AS h, hash(i * 15485863 + 3) AS g FROM range(6000) t(i))
+SELECT
+  'PW' || i AS pathway_id,
+  ['RBD', 'RTH', 'R0A'][1 + CAST(h % 3 AS INTEGER)] AS provider_code,
+  ['15N', '11J', '92G'][1 + CAST(h // 3 % 3 AS INTEGER)] AS commissioner_code,
+  ['100', '110', '130', '330'][1 + CAST(h // 9 % 4 AS INTEGER)] AS specialty_code,
+  ['routine', 'urgent', 'two_week_wait'][1 + CAST(h // 36 % 3 AS INTEGER)] AS priority,
+  h // 108 % 8 <> 0 AS rtt,
+  ['triage', 'first_appointment', 'diagnostics', 'follow_up_or_decision',
+   'admitted_treatment'][1 + CAST(g % 5 AS INTEGER)] AS stage,
+  DATE '2022-06-01' + CAST(g // 5 % 1000 AS INTEGER) AS entered_date,
+  CASE WHEN g // 5000 % 4 <> 0 THEN DATE '2022-06-01' + CAST(g // 5 % 1000 + g // 20000 % 200 AS INTEGER) END AS left_date
+FROM r`
+};
+
+beforeAll(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'weekly-'));
+	native = await openDb();
+	for (const [name, sql] of Object.entries(SYNTHETIC)) {
+		await native.run(`CREATE TABLE ${name} AS ${sql}`);
+	}
+	await native.run(
+		`UPDATE syn_stage_intervals SET left_date = NULL WHERE left_date > DATE '2025-06-30'`
+	);
+	await native.run(`ALTER TABLE syn_stage_intervals ADD COLUMN days_in_stage INTEGER`);
+	await native.run(
+		`UPDATE syn_stage_intervals SET days_in_stage = date_diff('day', entered_date, left_date)`
+	);
+	engines.native = nativeEngine(native);
+	engines.wasm = await wasmEngine();
+	for (const name of Object.keys(SYNTHETIC)) await copyTable(native, engines.wasm, name);
+	for (const engine of Object.values(engines)) {
+		await engine.run(
+			`CREATE TABLE waiting_list_weekly AS ${waitingListWeekly({ ...WEEKS, pathways: 'syn_pathways' })}`
+		);
+		await engine.run(
+			`CREATE TABLE clock_flows_weekly AS ${clockFlowsWeekly({ pathways: 'syn_pathways' })}`
+		);
+		await engine.run(
+			`CREATE TABLE appointments_weekly AS ${appointmentsWeekly({ appointments: 'syn_appointments' })}`
+		);
+		await engine.run(
+			`CREATE TABLE stage_flows_weekly AS ${stageFlowsWeekly({ ...WEEKS, stageIntervals: 'syn_stage_intervals' })}`
+		);
+	}
+});
+
+afterAll(async () => {
+	await engines.wasm?.close();
+	native?.close();
+	await rm(dir, { recursive: true, force: true });
+});
+
+/** Every `step`-th Sunday from `from` (a Sunday) to `to`. */
+function sundays(from: string, to: string, step = 1): string[] {
+	const out: string[] = [];
+	for (let d = from; d <= to; d = addDays(d, 7 * step)) out.push(d);
+	return out;
+}
+
+const FILTERS: MetricFilters[] = [
+	{},
+	{ provider: 'RTH' },
+	{ commissioner: '15N', specialty: '110' },
+	{ priority: ['urgent', 'two_week_wait'] },
+	{ provider: 'R0A', commissioner: '92G', specialty: '330', priority: 'routine' },
+	{ provider: 'NOPE' }
+];
+
+describe.each(['native', 'wasm'])('weekly aggregates on %s', (engineKey) => {
+	const query = (sql: string) => engines[engineKey].query(sql);
+
+	it.each(FILTERS)(
+		'waitingListSummaryFromWeekly equals waitingListSummary on the pathways at every 5th week end, filters %j',
+		async (filters) => {
+			const seen = { over52: 0, over104: 0, median: 0 };
+			for (const asOf of sundays('2022-06-05', '2025-06-29', 5)) {
+				const [fromWeekly] = await query(waitingListSummaryFromWeekly({ asOf, filters }));
+				const [fromPathways] = await query(
+					waitingListSummary({ asOf, filters, pathways: 'syn_pathways' })
+				);
+				expect(fromWeekly, asOf).toEqual(fromPathways);
+				seen.over52 += fromWeekly.over_52_weeks as number;
+				seen.over104 += fromWeekly.over_104_weeks as number;
+				if (fromWeekly.median_weeks !== null) seen.median++;
+			}
+			if (!filters.provider || filters.provider !== 'NOPE') {
+				expect(seen.over52, 'some pathways wait over 52 weeks').toBeGreaterThan(0);
+				expect(seen.median, 'the list is not empty').toBeGreaterThan(0);
+			}
+			if (Object.keys(filters).length === 0) expect(seen.over104).toBeGreaterThan(0);
+		}
+	);
+
+	it('waitingListTotalsFromWeekly gives the list at every week end', async () => {
+		const totals = await query(
+			waitingListTotalsFromWeekly({ from: '2024-01-07', to: '2024-03-31', filters: FILTERS[2] })
+		);
+		expect(totals.map((r) => r.week_end)).toEqual(sundays('2024-01-07', '2024-03-31'));
+		for (const { week_end, total } of totals) {
+			const [list] = await query(
+				waitingListSummary({
+					asOf: week_end as string,
+					filters: FILTERS[2],
+					pathways: 'syn_pathways'
+				})
+			);
+			expect(total, week_end as string).toBe(list.total);
+		}
+	});
+
+	it.each(FILTERS)(
+		'appointmentOutcomesFromWeekly equals appointmentOutcomes for whole-week periods, filters %j',
+		async (filters) => {
+			for (const [from, to] of [
+				['2022-05-30', '2025-09-28'],
+				['2023-01-02', '2023-12-31'],
+				['2024-04-01', '2024-06-30'],
+				['2025-06-23', '2025-06-29']
+			]) {
+				const [fromWeekly] = await query(appointmentOutcomesFromWeekly({ from, to, filters }));
+				const [fromAppointments] = await query(
+					appointmentOutcomes({ from, to, filters, appointments: 'syn_appointments' })
+				);
+				expect(fromWeekly, `${from} to ${to}`).toEqual(fromAppointments);
+				const byOutcome = await query(appointmentsByOutcomeFromWeekly({ from, to, filters }));
+				const direct = await query(`SELECT outcome, CAST(COUNT(*) AS DOUBLE) AS appointments
+FROM syn_appointments
+${whereAll([`appointment_date BETWEEN DATE '${from}' AND DATE '${to}'`, ...filterConditions(filters)])}
+GROUP BY outcome ORDER BY outcome`);
+				expect(byOutcome, `${from} to ${to}`).toEqual(direct);
+			}
+		}
+	);
+
+	it('the unfiltered appointments include those whose referral is not in the data (no commissioner)', async () => {
+		const [all] = await query(
+			appointmentOutcomesFromWeekly({ from: '2022-05-30', to: '2025-09-28' })
+		);
+		const [{ n }] = await query(
+			`SELECT CAST(COUNT(*) AS DOUBLE) AS n FROM syn_appointments WHERE outcome IN ('attended', 'dna')`
+		);
+		expect((all.attended as number) + (all.dna as number)).toBe(n);
+	});
+
+	it.each(FILTERS.slice(0, 4))(
+		'clock starts − stops in a week = the change in the waiting list over it, filters %j',
+		async (filters) => {
+			const weeks = await query(
+				clockFlowsByWeekFromWeekly({ from: '2023-03-05', to: '2023-09-24', filters })
+			);
+			expect(weeks.length).toBeGreaterThan(20);
+			for (const w of weeks) {
+				const weekEnd = w.week_end as string;
+				const [now] = await query(
+					waitingListSummary({ asOf: weekEnd, filters, pathways: 'syn_pathways' })
+				);
+				const [before] = await query(
+					waitingListSummary({ asOf: addDays(weekEnd, -7), filters, pathways: 'syn_pathways' })
+				);
+				expect((w.clock_starts as number) - (w.clock_stops as number), weekEnd).toBe(
+					(now.total as number) - (before.total as number)
+				);
+				const [{ starts }] = await query(`SELECT CAST(COUNT(*) AS DOUBLE) AS starts
+FROM syn_pathways
+${whereAll(['rtt', `clock_start BETWEEN DATE '${addDays(weekEnd, -6)}' AND DATE '${weekEnd}'`, ...filterConditions(filters)])}`);
+				expect(w.clock_starts, weekEnd).toBe(starts);
+			}
+		}
+	);
+
+	it.each(FILTERS)(
+		'stageFlowsFromWeekly equals counts of the stage intervals at every 7th week end, filters %j',
+		async (filters) => {
+			for (const weekEnd of sundays('2022-06-05', '2025-06-29', 7)) {
+				const monday = `DATE '${addDays(weekEnd, -6)}'`;
+				const sunday = `DATE '${weekEnd}'`;
+				const direct = await query(`SELECT stage,
+  CAST(COUNT(*) FILTER (WHERE entered_date BETWEEN ${monday} AND ${sunday}) AS DOUBLE) AS arrivals,
+  CAST(COUNT(*) FILTER (WHERE left_date BETWEEN ${monday} AND ${sunday}) AS DOUBLE) AS departures,
+  CAST(COUNT(*) FILTER (WHERE entered_date <= ${sunday} AND (left_date IS NULL OR left_date > ${sunday})) AS DOUBLE) AS queue,
+  AVG(days_in_stage) FILTER (WHERE left_date BETWEEN ${monday} AND ${sunday}) AS mean_days_departed
+FROM syn_stage_intervals
+${whereAll(['rtt', ...filterConditions(filters)])}
+GROUP BY stage
+HAVING arrivals > 0 OR departures > 0 OR queue > 0
+ORDER BY stage`);
+				const fromWeekly = await query(stageFlowsFromWeekly({ weekEnd, filters }));
+				expect(fromWeekly.length, weekEnd).toBe(direct.length);
+				fromWeekly.forEach((row, i) => {
+					const want = direct[i];
+					expect([row.stage, row.arrivals, row.departures, row.queue], weekEnd).toEqual([
+						want.stage,
+						want.arrivals,
+						want.departures,
+						want.queue
+					]);
+					if (want.mean_days_departed === null) expect(row.mean_days_departed).toBeNull();
+					else expect(row.mean_days_departed).toBeCloseTo(want.mean_days_departed as number, 9);
+				});
+			}
+		}
+	);
+
+	it('the roll-ups refuse a census or a period that is not whole weeks', () => {
+		expect(() => waitingListSummaryFromWeekly({ asOf: '2025-06-30' })).toThrow(
+			/2025-06-30 is not a Sunday.*try 2025-07-06/
+		);
+		expect(() => appointmentOutcomesFromWeekly({ from: '2025-06-01', to: '2025-06-29' })).toThrow(
+			/2025-06-01 is not a Monday/
+		);
+		expect(() => stageFlowsFromWeekly({ weekEnd: '2025-06-28' })).toThrow(/not a Sunday/);
+	});
+});
+
+describe('the published aggregates of the hand-worked fixture', () => {
+	let published: Db;
+	beforeAll(async () => {
+		await runPipeline({
+			input: FIXTURE,
+			out: join(dir, 'fixture'),
+			extractDate: '2025-07-31',
+			key: keyFromEnvironment({})
+		});
+		published = await openDb();
+		await attachDataset(published, join(dir, 'fixture'), await readManifest(join(dir, 'fixture')));
+	});
+	afterAll(() => published?.close());
+
+	it('give the hand-worked waiting list at the week end 2025-06-29 (tests/unit/metrics.test.ts)', async () => {
+		const [row] = await published.all(waitingListSummaryFromWeekly({ asOf: '2025-06-29' }));
+		expect(row.total).toBe(9);
+		expect(row.within_18_weeks_pct).toBeCloseTo((5 / 9) * 100, 10);
+		expect([row.over_52_weeks, row.over_65_weeks, row.over_78_weeks, row.over_104_weeks]).toEqual([
+			2, 1, 1, 1
+		]);
+		expect(row.median_weeks).toBeCloseTo(17.75, 10);
+		expect(row.p92_weeks).toBeCloseTo(104.28, 10);
+		const [rth] = await published.all(
+			waitingListSummaryFromWeekly({ asOf: '2025-06-29', filters: { provider: 'RTH' } })
+		);
+		expect(rth.total).toBe(1);
+	});
+
+	it('count the hand-worked appointments by outcome', async () => {
+		const [row] = await published.all(
+			appointmentOutcomesFromWeekly({ from: '2024-07-01', to: '2025-06-29' })
+		);
+		// A01 A02 A04 A08 attended, A10 (2025-06-30) falls in the next week; A03 A05 A11 missed.
+		expect(row).toEqual({ attended: 4, dna: 3, dna_rate: (3 / 7) * 100 });
+	});
+});
