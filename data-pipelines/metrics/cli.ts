@@ -3,11 +3,14 @@ import { attachDataset, readManifest } from '../lib/dataset.ts';
 import { openDb } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
 import {
+	addDays,
 	isIsoDate,
 	overviewMetrics,
-	yearEnding,
+	PERIOD_WEEKS,
+	weekEndOnOrBefore,
 	type MetricFilters,
-	type OverviewMetrics
+	type OverviewMetrics,
+	type OverviewSource
 } from '../../src/lib/metrics/index.ts';
 
 export const METRICS_USAGE = `Usage: npm run metrics -- --data DIR [options] [--json]
@@ -16,9 +19,13 @@ Prints the headline waits, referral and DNA figures of a published dataset, work
 same SQL the dashboard runs.
 
   --data DIR             a dataset folder published by npm run pipeline
-  --as-of DATE           census date for the waiting list (default: the data's last event date)
+  --as-of DATE           census date for the waiting list (default: the last week end, a
+                         Sunday, on or before the data's last event date; the dashboard's default)
   --from DATE --to DATE  period for referrals and appointments, inclusive
-                         (default: the year ending on the census date)
+                         (default: the 52 weeks, 364 days, ending on the census date)
+  --source S             facts: work the figures out from the pathway and appointment tables
+                         (default; any dates); weekly: from the weekly aggregates, as the dashboard
+                         does (the census a Sunday, the period whole weeks)
   --provider CODE        only this provider (repeat for several)
   --commissioner CODE    only this commissioner (repeat for several)
   --specialty CODE       only this treatment function (repeat for several)
@@ -73,6 +80,7 @@ export async function metricsCli(argv: string[]): Promise<number> {
 				commissioner: { type: 'string', multiple: true },
 				specialty: { type: 'string', multiple: true },
 				priority: { type: 'string', multiple: true },
+				source: { type: 'string', default: 'facts' },
 				json: { type: 'boolean', default: false },
 				help: { type: 'boolean', default: false }
 			}
@@ -86,10 +94,15 @@ export async function metricsCli(argv: string[]): Promise<number> {
 	}
 	if (!values.data) throw new UserError('--data is required (see --help)');
 	const manifest = await readManifest(values.data);
-	const asOf = date('as-of', values['as-of']) ?? manifest.dataPeriod?.to;
+	const source = values.source as OverviewSource;
+	if (source !== 'facts' && source !== 'weekly') {
+		throw new UserError(`invalid --source "${values.source}": expected facts or weekly`);
+	}
+	const dataEnd = manifest.dataPeriod?.to;
+	const asOf = date('as-of', values['as-of']) ?? (dataEnd ? weekEndOnOrBefore(dataEnd) : undefined);
 	if (!asOf) throw new UserError(`the dataset in "${values.data}" has no events: give --as-of`);
 	const to = date('to', values.to) ?? asOf;
-	const from = date('from', values.from) ?? yearEnding(to).from;
+	const from = date('from', values.from) ?? addDays(to, 1 - 7 * PERIOD_WEEKS);
 	if (from > to) throw new UserError(`--from ${from} is after --to ${to}`);
 	const filters: MetricFilters = {
 		provider: values.provider,
@@ -100,7 +113,14 @@ export async function metricsCli(argv: string[]): Promise<number> {
 	const db = await openDb();
 	try {
 		await attachDataset(db, values.data, manifest);
-		const metrics = await overviewMetrics((sql) => db.all(sql), { asOf, from, to, filters });
+		let metrics;
+		try {
+			metrics = await overviewMetrics((sql) => db.all(sql), { asOf, from, to, filters }, source);
+		} catch (error) {
+			// The weekly roll-ups refuse a census or period that is not whole weeks, saying why.
+			if (error instanceof RangeError) throw new UserError(`--source weekly: ${error.message}`);
+			throw error;
+		}
 		process.stdout.write(values.json ? `${JSON.stringify(metrics)}\n` : `${table(metrics)}\n`);
 	} finally {
 		db.close();

@@ -20,7 +20,11 @@ const DIMS = DIMENSION_COLUMNS.join(', ');
 export interface Aggregate {
 	name: string;
 	sql: (weeks: WeeksParams) => string;
-	/** The filter columns first, then a key unique within the table, so re-runs write the same bytes. */
+	/**
+	 * The week first, so that a week's rows sit together in a row group or two and a reader that
+	 * wants a census or a period fetches only those row groups (by their min and max week_end);
+	 * then the filter columns; then a key unique within the table, so re-runs write the same bytes.
+	 */
 	orderBy: string;
 }
 
@@ -28,22 +32,22 @@ export const AGGREGATES: readonly Aggregate[] = [
 	{
 		name: 'waiting_list_weekly',
 		sql: (weeks) => waitingListWeekly(weeks),
-		orderBy: `${DIMS}, week_end, week_band`
+		orderBy: `week_end, ${DIMS}, week_band`
 	},
 	{
 		name: 'clock_flows_weekly',
 		sql: () => clockFlowsWeekly(),
-		orderBy: `${DIMS}, week_end, flow, stop_reason`
+		orderBy: `week_end, ${DIMS}, flow, stop_reason`
 	},
 	{
 		name: 'appointments_weekly',
 		sql: () => appointmentsWeekly(),
-		orderBy: `${DIMS}, week_end, attendance_type, consultation_medium, outcome`
+		orderBy: `week_end, ${DIMS}, attendance_type, consultation_medium, outcome`
 	},
 	{
 		name: 'stage_flows_weekly',
 		sql: (weeks) => stageFlowsWeekly(weeks),
-		orderBy: `${DIMS}, week_end, stage`
+		orderBy: `week_end, ${DIMS}, stage`
 	}
 ];
 

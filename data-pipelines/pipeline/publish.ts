@@ -12,6 +12,7 @@ import { UserError } from '../lib/errors.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
 import type { DatasetFile, DatasetManifest, DatasetTable } from '../../src/lib/dataset/schema.ts';
 import { AGGREGATES } from './aggregates.ts';
+import { firstView } from '../../src/lib/metrics/overview-view.ts';
 import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 import type { RunReport } from './report.ts';
 import { newVersionDir, swapIn } from './swap.ts';
@@ -260,6 +261,12 @@ export async function publish(
 		};
 		if (reference) await writeReference(staging, reference, await codesInData(db));
 		await writeQuality(staging, await completeness(db));
+		if (report.dataPeriod) {
+			// The overview's default view, from the aggregates just published: the page draws it
+			// before its query engine has started.
+			const view = await firstView((sql) => db.all(sql), report.dataPeriod.to);
+			await writeFile(join(staging, 'first-view.json'), `${JSON.stringify(view)}\n`);
+		}
 		beforeReport();
 		await writeFile(join(staging, 'run-report.json'), `${JSON.stringify(report, null, 2)}\n`);
 		await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -10,7 +10,7 @@ import { openDb } from '../../data-pipelines/lib/duckdb.ts';
 import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
 import type { RunReport } from '../../data-pipelines/pipeline/report.ts';
-import { waitingListSummary } from '../../src/lib/metrics/index.ts';
+import { overviewMetrics, waitingListSummary, type FirstView } from '../../src/lib/metrics/index.ts';
 
 const exec = promisify(execFile);
 const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
@@ -148,6 +148,29 @@ FROM read_parquet('${join(out, f.file)}')`);
 			await attachDataset(db, out, await readManifest(out));
 			const [row] = await db.all(waitingListSummary({ asOf: '2025-07-31' }));
 			expect(row.total).toBe(0);
+		} finally {
+			db.close();
+		}
+	});
+
+	it('publishes first-view.json: the default overview, the same as from the pathways', async () => {
+		const out = join(dir, 'good');
+		const view = JSON.parse(await readFile(join(out, 'first-view.json'), 'utf8')) as FirstView;
+		// The data ends on Saturday 5 July 2025: the census is the Sunday before.
+		expect(view.overview.period).toEqual({
+			asOf: '2025-06-29',
+			from: '2024-07-01',
+			to: '2025-06-29'
+		});
+		expect(view.overview.options.priority).toEqual(['routine', 'two_week_wait', 'urgent']);
+		const db = await openDb();
+		try {
+			await attachDataset(db, out, await readManifest(out));
+			const facts = await overviewMetrics((sql) => db.all(sql), view.overview.period);
+			expect(view.overview.data.metrics).toEqual(facts);
+			expect(facts.waitingList.total).toBeGreaterThan(0);
+			const bands = view.overview.data.bands.reduce((n, b) => n + b.pathways, 0);
+			expect(bands).toBe(facts.waitingList.total);
 		} finally {
 			db.close();
 		}

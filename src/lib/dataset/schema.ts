@@ -27,21 +27,23 @@ const FILTER_COLUMN_TYPES = {
 	priority: 'string'
 } as const;
 
+/**
+ * The tables the dashboard loads into DuckDB-WASM, with the columns it reads: the overview works
+ * from the weekly aggregates only, reading just the row groups of the weeks a view shows.
+ */
 export const DASHBOARD_TABLES = {
-	pathways: {
-		columns: {
-			...FILTER_COLUMN_TYPES,
-			rtt: 'boolean',
-			referral_date: 'date',
-			clock_start: 'date',
-			clock_stop: 'date'
-		}
+	waiting_list_weekly: {
+		columns: { week_end: 'date', ...FILTER_COLUMN_TYPES, week_band: 'integer', pathways: 'integer' }
 	},
-	appointments: {
+	clock_flows_weekly: {
+		columns: { week_end: 'date', ...FILTER_COLUMN_TYPES, flow: 'string', pathways: 'integer' }
+	},
+	appointments_weekly: {
 		columns: {
+			week_end: 'date',
 			...FILTER_COLUMN_TYPES,
-			appointment_date: 'date',
-			outcome: 'string'
+			outcome: 'string',
+			appointments: 'integer'
 		}
 	}
 } as const satisfies Record<string, TableSpec>;

@@ -24,10 +24,14 @@ export class QueryError extends Error {
 
 export interface Engine {
 	query(sql: string): Promise<Table>;
-	insertArrow(name: string, table: Table): Promise<void>;
+	/** Adds rows to the table `name`; with `create`, replaces the table with these rows. */
+	insertArrow(name: string, table: Table, create?: boolean): Promise<void>;
 	/** Milliseconds from the start of loading until the engine could take queries. */
 	readyMs: number;
 }
+
+/** DuckDB-WASM's memory limit: well inside what a 32-bit WebAssembly tab can address. */
+export const MEMORY_LIMIT = '1GB';
 
 let starting: Promise<Engine> | null = null;
 
@@ -53,7 +57,11 @@ async function start(): Promise<Engine> {
 		filesystem: { reliableHeadRequests: true, allowFullHTTPReads: false }
 	});
 	const conn: AsyncDuckDBConnection = await db.connect();
+	// A query that would need more than this is refused with DuckDB's out-of-memory message,
+	// shown on the page, rather than growing the tab until the browser kills it.
+	await conn.query(`SET memory_limit = '${MEMORY_LIMIT}'`);
 	const readyMs = performance.now() - began;
+	performance.mark('pathway-insight:engine-ready');
 	return {
 		readyMs,
 		async query(sql) {
@@ -63,10 +71,10 @@ async function start(): Promise<Engine> {
 				throw new QueryError(`the query failed: ${firstLine(error)}`, sql, { cause: error });
 			}
 		},
-		async insertArrow(name, table) {
-			await conn.query(`DROP TABLE IF EXISTS ${name}`);
+		async insertArrow(name, table, create = true) {
+			if (create) await conn.query(`DROP TABLE IF EXISTS ${name}`);
 			const ipc = tableToIPC(table, 'stream');
-			await Promise.race([conn.insertArrowFromIPCStream(ipc, { name, create: true }), death]);
+			await Promise.race([conn.insertArrowFromIPCStream(ipc, { name, create }), death]);
 		}
 	};
 }

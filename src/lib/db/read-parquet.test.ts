@@ -7,7 +7,12 @@ import { openDb } from '../../../data-pipelines/lib/duckdb.ts';
 import type { Manifest } from '../../../data-pipelines/pipeline/publish.ts';
 import { keyFromEnvironment } from '../../../data-pipelines/pipeline/pseudonymise.ts';
 import { runPipeline } from '../../../data-pipelines/pipeline/run.ts';
-import { readParquetParts } from './read-parquet.ts';
+import {
+	openParquet,
+	readParquetParts,
+	readRowGroups,
+	rowGroupsOverlapping
+} from './read-parquet.ts';
 
 const FIXTURE = new URL('../../../tests/fixtures/metrics/events.csv', import.meta.url).pathname;
 let dir: string;
@@ -100,5 +105,38 @@ describe('readParquetParts', () => {
 				rangeFetch([])
 			)
 		).rejects.toThrow(/^pathways\/provider=ZZZ\/pathways\.parquet: /);
+	});
+});
+
+describe('reading only the row groups that hold the weeks asked for', () => {
+	it('picks row groups by their week_end statistics and reads exactly their rows', async () => {
+		// 20 weeks of 1,000 rows, sorted by week, in row groups of 2,048 rows (several weeks each).
+		const path = join(dir, 'dataset', 'weeks.parquet');
+		const db = await openDb();
+		try {
+			await db.run(`COPY (
+  SELECT DATE '2025-01-05' + CAST(7 * (i // 1000) AS INTEGER) AS week_end, CAST(i AS INTEGER) AS n
+  FROM range(20000) t(i) ORDER BY i
+) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+		} finally {
+			db.close();
+		}
+		const { size } = await (await open(path)).stat();
+		const ranges: string[] = [];
+		const file = await openParquet({ url: '/weeks.parquet', byteLength: size }, rangeFetch(ranges));
+		const groups = rowGroupsOverlapping(file.metadata, 'week_end', '2025-03-02', '2025-03-09');
+		expect(groups.length).toBeGreaterThan(0);
+		expect(groups.length).toBeLessThan(file.metadata.row_groups.length / 2);
+		const read = await readRowGroups(file, groups, ['week_end', 'n']);
+		const weeks = read.columns.week_end.map((d) => (d as Date).toISOString().slice(0, 10));
+		// Every row of the weeks asked for is there (weeks 8 and 9: rows 8,000–9,999)…
+		const ns = new Set(read.columns.n as number[]);
+		for (let n = 8000; n < 10000; n++) expect(ns.has(n)).toBe(true);
+		// …and nothing from a row group that cannot hold them.
+		expect(weeks.every((w) => w >= '2025-02-16' && w <= '2025-03-23')).toBe(true);
+		expect(read.rows).toBe(
+			groups.reduce((a, g) => a + Number(file.metadata.row_groups[g].num_rows), 0)
+		);
+		expect(overlapping(ranges)).toEqual([]);
 	});
 });

@@ -9,6 +9,7 @@ import {
 	parquetMetadataAsync,
 	parquetRead
 } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
 /**
@@ -88,6 +89,103 @@ export async function readParquetParts(
 			at += part.rows;
 		}
 		out[column] = joined;
+	}
+	return { rows, columns: out };
+}
+
+/** A Parquet file whose footer has been read: what is in it, and how to read more of it. */
+export interface OpenParquet {
+	url: string;
+	file: AsyncBuffer;
+	metadata: FileMetaData;
+}
+
+/** Fetches a file's footer (one range request when the manifest gives its length). */
+export async function openParquet(
+	{ url, byteLength, footerBytes = TAIL }: ParquetPart,
+	fetchImpl: typeof fetch = fetch
+): Promise<OpenParquet> {
+	const remote = await asyncBufferFromUrl({ url, byteLength, fetch: fetchImpl });
+	const file = cachedAsyncBuffer(remote, { minSize: 0 });
+	const metadata = await parquetMetadataAsync(file, { initialFetchSize: footerBytes });
+	return { url, file, metadata };
+}
+
+/** A date statistic as `YYYY-MM-DD` (hyparquet gives DATE statistics as Date objects). */
+function isoDay(value: unknown): string | null {
+	if (value instanceof Date) return value.toISOString().slice(0, 10);
+	if (typeof value === 'string') return value.slice(0, 10);
+	return null;
+}
+
+/**
+ * The row groups whose `column` (a DATE) may hold a value from `min` to `max` (`YYYY-MM-DD`,
+ * inclusive), by the min and max the writer recorded; a row group without them is included.
+ */
+export function rowGroupsOverlapping(
+	metadata: FileMetaData,
+	column: string,
+	min: string,
+	max: string
+): number[] {
+	const groups: number[] = [];
+	metadata.row_groups.forEach((group, i) => {
+		const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.join('.') === column);
+		const stats = chunk?.meta_data?.statistics;
+		const low = isoDay(stats?.min_value ?? stats?.min);
+		const high = isoDay(stats?.max_value ?? stats?.max);
+		if (low === null || high === null || (low <= max && high >= min)) groups.push(i);
+	});
+	return groups;
+}
+
+/**
+ * Reads chosen columns of the given row groups (in file order) of an open file: only those
+ * groups' column chunks are fetched.
+ */
+export async function readRowGroups(
+	{ file, metadata }: OpenParquet,
+	groups: readonly number[],
+	columns: readonly string[]
+): Promise<ParquetColumns> {
+	const starts: number[] = [];
+	let at = 0;
+	for (const group of metadata.row_groups) {
+		starts.push(at);
+		at += Number(group.num_rows);
+	}
+	// Neighbouring groups are read as one range of rows.
+	const ranges: { start: number; end: number }[] = [];
+	for (const g of [...groups].sort((a, b) => a - b)) {
+		const start = starts[g];
+		const end = start + Number(metadata.row_groups[g].num_rows);
+		const last = ranges.at(-1);
+		if (last && last.end === start) last.end = end;
+		else ranges.push({ start, end });
+	}
+	const rows = ranges.reduce((n, r) => n + r.end - r.start, 0);
+	const out: Record<string, unknown[]> = Object.fromEntries(
+		columns.map((c) => [c, new Array(rows)])
+	);
+	let offset = 0;
+	for (const { start, end } of ranges) {
+		const base = offset;
+		await parquetRead({
+			file,
+			metadata,
+			columns: [...columns],
+			rowStart: start,
+			rowEnd: end,
+			compressors,
+			onChunk({ columnName, columnData, rowStart, rowEnd }) {
+				const target = out[columnName];
+				if (!target) return;
+				const from = Math.max(rowStart, start);
+				const to = Math.min(rowEnd, end);
+				for (let i = from; i < to; i++) target[base + i - start] = columnData[i - rowStart];
+			}
+		});
+		offset += end - start;
 	}
 	return { rows, columns: out };
 }

@@ -13,3 +13,4 @@ export * from './waiting-list-weekly.ts';
 export * from './appointments-weekly.ts';
 export * from './clock-flows-weekly.ts';
 export * from './stage-flows-weekly.ts';
+export * from './overview-view.ts';

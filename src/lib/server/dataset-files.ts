@@ -2,7 +2,8 @@
  * Serves the published dataset folder over HTTP with byte ranges, so the browser reads only the
  * Parquet footer and column chunks it needs. Only the files a browser may load are served:
  * the manifest, the run report, the names of the codes in the data (`reference.json`), the data
- * quality measures (`quality.json`) and Parquet, in folders too (`pathways/provider=RBD/…`); never
+ * quality measures (`quality.json`), the default views worked out at publishing (`first-view.json`)
+ * and Parquet, in folders too (`pathways/provider=RBD/…`); never
  * the quarantine (it keeps rows as written).
  */
 import { createReadStream } from 'node:fs';
@@ -12,16 +13,16 @@ import { Readable } from 'node:stream';
 import parseRange from 'range-parser';
 
 const SERVED =
-	/^(manifest\.json|run-report\.json|reference\.json|quality\.json|[A-Za-z0-9_=/-]+\.parquet)$/;
+	/^(manifest\.json|run-report\.json|reference\.json|quality\.json|first-view\.json|[A-Za-z0-9_=/-]+\.parquet)$/;
 
 const CONTENT_TYPES: Record<string, string> = {
 	json: 'application/json',
 	parquet: 'application/vnd.apache.parquet'
 };
 
-/** The dataset folder: `PATHWAY_INSIGHT_DATA`, else `data/demo` under the working folder. */
+/** The dataset folder: `PATHWAY_INSIGHT_DATA`, else `data/demo-icb` (npm start's demo). */
 export function datasetDir(env: Record<string, string | undefined>): string {
-	return resolve(env.PATHWAY_INSIGHT_DATA || 'data/demo');
+	return resolve(env.PATHWAY_INSIGHT_DATA || 'data/demo-icb');
 }
 
 function plain(status: number, message: string): Response {

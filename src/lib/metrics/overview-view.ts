@@ -1,0 +1,77 @@
+/**
+ * Everything the overview page shows for one view (filters and a census week end), worked out
+ * from the weekly aggregates: the headline figures and the waiting list by week band. The
+ * dashboard runs it on DuckDB-WASM for every view; the pipeline runs it on native DuckDB for the
+ * default view and publishes the answer as `first-view.json`, so the page can draw its first
+ * figures before the query engine has started.
+ */
+import { dimensionValues } from './dimensions.ts';
+import { FILTER_KEYS, type FilterKey, type MetricFilters } from './filters.ts';
+import { overviewMetrics, type OverviewMetrics, type QueryRows } from './overview.ts';
+import type { WeekBandRow } from './waiting-list.ts';
+import { waitingListByWeekBandFromWeekly } from './waiting-list-weekly.ts';
+import { weekEndOnOrBefore, weeksEnding } from './weeks.ts';
+
+export interface OverviewViewData {
+	metrics: OverviewMetrics;
+	/** The waiting list by NHS week band; bands with no one are absent. */
+	bands: WeekBandRow[];
+}
+
+/** The census week end and the 52 weeks of flows an overview view shows. */
+export interface OverviewPeriod {
+	asOf: string;
+	from: string;
+	to: string;
+}
+
+/**
+ * The view's census and period: the census is the week end (Sunday) on or before `asOf` (or the
+ * data's last day, by default or when `asOf` is after it); the period is the 52 weeks ending on it.
+ */
+export function overviewPeriod(dataEnd: string, asOf?: string): OverviewPeriod {
+	const census = weekEndOnOrBefore(asOf && asOf < dataEnd ? asOf : dataEnd);
+	return { asOf: census, ...weeksEnding(census) };
+}
+
+/** The overview's figures for one view, from the weekly aggregates. */
+export async function overviewView(
+	query: QueryRows,
+	{ asOf, from, to }: OverviewPeriod,
+	filters: MetricFilters = {}
+): Promise<OverviewViewData> {
+	const [metrics, bands] = await Promise.all([
+		overviewMetrics(query, { asOf, from, to, filters }, 'weekly'),
+		query(waitingListByWeekBandFromWeekly({ asOf, filters }))
+	]);
+	return { metrics, bands: bands as unknown as WeekBandRow[] };
+}
+
+/** The table every filter's values are listed from: every referral is counted in it. */
+export const OPTIONS_TABLE = 'clock_flows_weekly';
+
+/** The codes each filter can take, in order. */
+export async function filterOptions(query: QueryRows): Promise<Record<FilterKey, string[]>> {
+	const values = await Promise.all(
+		FILTER_KEYS.map((key) => query(dimensionValues(key, OPTIONS_TABLE)))
+	);
+	return Object.fromEntries(
+		FILTER_KEYS.map((key, i) => [key, values[i].map((row) => String(row.value))])
+	) as Record<FilterKey, string[]>;
+}
+
+/** `first-view.json`: the default view of each page, worked out when the dataset was published. */
+export interface FirstView {
+	overview: {
+		period: OverviewPeriod;
+		options: Record<FilterKey, string[]>;
+		data: OverviewViewData;
+	};
+}
+
+/** Works out {@link FirstView} for a dataset whose events end on `dataEnd`. */
+export async function firstView(query: QueryRows, dataEnd: string): Promise<FirstView> {
+	const period = overviewPeriod(dataEnd);
+	const [options, data] = await Promise.all([filterOptions(query), overviewView(query, period)]);
+	return { overview: { period, options, data } };
+}
