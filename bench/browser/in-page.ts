@@ -12,6 +12,8 @@ export function instrument(arg: { ready: string[]; failed: string | null; timeou
 	type Bench = {
 		waitFor(selectors: string[], timeoutMs: number): Promise<number>;
 		firstDrawn: Promise<number>;
+		/** Main-thread tasks over 50 ms: how long the page could not answer a person. */
+		longTasks: { count: number; totalMs: number; maxMs: number };
 	};
 	const painted = () =>
 		new Promise<number>((resolve) =>
@@ -61,8 +63,16 @@ export function instrument(arg: { ready: string[]; failed: string | null; timeou
 		firstDrawn: waitFor(arg.ready, arg.timeoutMs).then((t) => {
 			performance.mark('bench:charts-drawn');
 			return t;
-		})
+		}),
+		longTasks: { count: 0, totalMs: 0, maxMs: 0 }
 	};
+	new PerformanceObserver((list) => {
+		for (const e of list.getEntries()) {
+			bench.longTasks.count++;
+			bench.longTasks.totalMs += e.duration;
+			bench.longTasks.maxMs = Math.max(bench.longTasks.maxMs, e.duration);
+		}
+	}).observe({ type: 'longtask', buffered: true });
 	// Read later by page.evaluate; a rejection is reported there.
 	bench.firstDrawn.catch(() => {});
 	(globalThis as unknown as { __bench: Bench }).__bench = bench;
@@ -102,9 +112,31 @@ export async function changeAndTime(arg: {
 	};
 }
 
-/** Milliseconds since navigation of the first of each mark, or null. Runs in the page. */
-export function markTimes(names: string[]): Record<string, number | null> {
-	return Object.fromEntries(
-		names.map((n) => [n, performance.getEntriesByName(n, 'mark')[0]?.startTime ?? null])
-	);
+export interface LoadTimes {
+	/** Milliseconds since navigation of the first of each mark, or null. */
+	marks: Record<string, number | null>;
+	/** When the main thread's Parquet requests began and the last one ended (resource timing). */
+	parquetFetch: { firstStartMs: number; lastEndMs: number } | null;
+	longTasks: { count: number; totalMs: number; maxMs: number };
+}
+
+/** What the page recorded of its load, once drawn. Runs in the page. */
+export function loadTimes(names: string[]): LoadTimes {
+	const parquet = performance
+		.getEntriesByType('resource')
+		.filter((e) => new URL(e.name).pathname.endsWith('.parquet')) as PerformanceResourceTiming[];
+	const bench = (globalThis as unknown as { __bench: { longTasks: LoadTimes['longTasks'] } })
+		.__bench;
+	return {
+		marks: Object.fromEntries(
+			names.map((n) => [n, performance.getEntriesByName(n, 'mark')[0]?.startTime ?? null])
+		),
+		parquetFetch: parquet.length
+			? {
+					firstStartMs: Math.min(...parquet.map((e) => e.startTime)),
+					lastEndMs: Math.max(...parquet.map((e) => e.responseEnd))
+				}
+			: null,
+		longTasks: { ...bench.longTasks }
+	};
 }

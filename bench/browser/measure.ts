@@ -7,7 +7,13 @@
  */
 import type { Browser, CDPSession, Page } from 'playwright';
 import type { CountingProxy, Served } from '../../tests/e2e/counting-proxy.ts';
-import { changeAndTime, instrument, markTimes, type ChangeTiming } from './in-page.ts';
+import {
+	changeAndTime,
+	instrument,
+	loadTimes,
+	type ChangeTiming,
+	type LoadTimes
+} from './in-page.ts';
 import type { BenchPage, Step } from './pages.ts';
 import { rendererPrivateBytes } from './processes.ts';
 
@@ -40,6 +46,10 @@ export interface LoadResult {
 	viewReadyMs: number | null;
 	/** Every chart of the first view drawn and painted (observed in the page). */
 	chartsDrawnMs: number;
+	/** The main thread's Parquet requests, first start to last end (ms from navigation). */
+	parquetFetch: LoadTimes['parquetFetch'];
+	/** Main-thread tasks over 50 ms until the first view was drawn. */
+	longTasks: LoadTimes['longTasks'];
 	bytes: Bytes;
 	/** Every Parquet request asked for a byte range and was answered with one (206). */
 	parquet: { requests: number; allRanged: boolean; notRanged: Served[] };
@@ -124,15 +134,19 @@ async function load(
 	target: BenchPage,
 	kind: 'cold' | 'warm'
 ): Promise<LoadResult> {
-	// Leave the last document first, so that its heap is not counted as this load's.
-	if (kind === 'warm') await page.goto('about:blank');
+	// Leave the last document first, and collect its garbage, so that its heap is not counted as
+	// this load's (the renderer process, and so its JS heap, is the same).
+	if (kind === 'warm') {
+		await page.goto('about:blank');
+		await cdp.send('HeapProfiler.collectGarbage');
+	}
 	proxy.reset();
 	const memory = sampleMemory(cdp);
 	await page.goto(`${proxy.url}${target.path}`, { waitUntil: 'commit' });
 	await page.evaluate(
 		() => (globalThis as unknown as { __bench: { firstDrawn: Promise<number> } }).__bench.firstDrawn
 	);
-	const marks = await page.evaluate(markTimes, Object.values(MARKS));
+	const { marks, parquetFetch, longTasks } = await page.evaluate(loadTimes, Object.values(MARKS));
 	const memoryPeaks = await memory.stop();
 	// Served entries are complete once their body has been piped; give the last a moment.
 	await new Promise((r) => setTimeout(r, 100));
@@ -150,6 +164,8 @@ async function load(
 		engineReadyMs: marks[MARKS.engineReady],
 		viewReadyMs: marks[MARKS.viewReady],
 		chartsDrawnMs: marks[MARKS.chartsDrawn]!,
+		parquetFetch,
+		longTasks,
 		bytes: categorise(served),
 		parquet: { requests: parquet.length, allRanged: notRanged.length === 0, notRanged },
 		...memoryPeaks

@@ -7,6 +7,8 @@ const count = (n: number) => n.toLocaleString('en-GB');
 const msOr = (t: number | null) => (t === null ? '–' : formatMs(t));
 const bytesOr = (b: number | null) => (b === null ? '–' : formatBytes(b));
 const ratio = (r: number | null) => (r === null ? '–' : `${r.toFixed(1)}×`);
+const fetchSpan = (f: { firstStartMs: number; lastEndMs: number } | null) =>
+	f ? `${formatMs(f.firstStartMs)} → ${formatMs(f.lastEndMs)}` : '–';
 
 function budgetCells(checks: BudgetCheck[], name: string): [string, string] {
 	const c = checks.find((b) => b.budget.startsWith(name));
@@ -23,6 +25,20 @@ function pageTable(r: PageResult): string {
 		['time to first KPI', msOr(cold.firstKpiMs), msOr(warm.firstKpiMs), ...b('first KPI')],
 		['DuckDB-WASM ready', msOr(cold.engineReadyMs), msOr(warm.engineReadyMs), '', ''],
 		['all charts drawn', msOr(cold.chartsDrawnMs), msOr(warm.chartsDrawnMs), '', ''],
+		[
+			'… Parquet requests on the main thread, first start → last end',
+			fetchSpan(cold.parquetFetch),
+			fetchSpan(warm.parquetFetch),
+			'',
+			''
+		],
+		[
+			'… main thread blocked until drawn: long tasks, total (longest)',
+			`${formatMs(cold.longTasks.totalMs)} (${formatMs(cold.longTasks.maxMs)})`,
+			`${formatMs(warm.longTasks.totalMs)} (${formatMs(warm.longTasks.maxMs)})`,
+			'',
+			''
+		],
 		[
 			`filter change → redrawn, p50 / p95 / max (${changes.count} changes)`,
 			`${formatMs(changes.drawnMs.p50)} / ${formatMs(changes.drawnMs.p95)} / ${formatMs(changes.drawnMs.max)}`,

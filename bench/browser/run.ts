@@ -52,6 +52,8 @@ export interface LoadSummary {
 	engineReadyMs: number | null;
 	viewReadyMs: number | null;
 	chartsDrawnMs: number;
+	parquetFetch: { firstStartMs: number; lastEndMs: number } | null;
+	longTasks: { count: number; totalMs: number; maxMs: number };
 	bytes: LoadResult['bytes'];
 	peakJsHeapBytes: number | null;
 	peakRendererPrivateBytes: number | null;
@@ -118,6 +120,17 @@ function summarise(loads: LoadResult[]): LoadSummary {
 		engineReadyMs: medianOrNull(pick('engineReadyMs')),
 		viewReadyMs: medianOrNull(pick('viewReadyMs')),
 		chartsDrawnMs: median(pick('chartsDrawnMs')),
+		parquetFetch: loads.every((l) => l.parquetFetch)
+			? {
+					firstStartMs: median(loads.map((l) => l.parquetFetch!.firstStartMs)),
+					lastEndMs: median(loads.map((l) => l.parquetFetch!.lastEndMs))
+				}
+			: null,
+		longTasks: {
+			count: median(loads.map((l) => l.longTasks.count)),
+			totalMs: median(loads.map((l) => l.longTasks.totalMs)),
+			maxMs: median(loads.map((l) => l.longTasks.maxMs))
+		},
 		bytes: {
 			engine: median(bytes.map((b) => b.engine)),
 			appJs: median(bytes.map((b) => b.appJs)),
