@@ -82,7 +82,13 @@ if (import.meta.main) {
 		process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
 		process.exit(2);
 	}
-	const result = await benchAndWrite(options);
+	let result: BenchResult;
+	try {
+		result = await benchAndWrite(options);
+	} catch (error) {
+		process.stderr.write(`bench: the bench could not run: ${(error as Error).message}\n`);
+		process.exit(1);
+	}
 	process.stdout.write(markdownReport(result));
 	if (result.failures.length) {
 		process.stderr.write(`bench: FAILED\n${result.failures.map((f) => `  ${f}\n`).join('')}`);

@@ -23,10 +23,10 @@ import type { BenchResult } from './browser/run.ts';
  *   navigation and paint). The limit is then about 470 ms, 4–5× today's p95. The fixed 150 ms
  *   covers work that does not scale with the SQL (navigation, rendering, a GC pause) so that a
  *   fast native baseline does not make the limit twitchy.
- * - All charts drawn on a cold load ≤ 4 × the time DuckDB-WASM took to start in the same load
- *   (measured about 1.25×: at `small` the data is loaded while the engine compiles). Catches a
- *   first screen that waits for something new and slow; skipped if a page stops starting the
- *   engine on load.
+ * - All charts drawn on a cold load ≤ 5 × the time DuckDB-WASM took to start in the same load
+ *   (measured 1.2–1.4×: at `small` the data is loaded while the engine compiles; both slow down
+ *   together on a busy machine). Catches a first screen that waits for something new and slow;
+ *   skipped if a page stops starting the engine on load.
  * - Parquet read by ranges (every Parquet request a 206 to a Range, fewer bytes than on disk):
  *   the bench itself fails without it.
  * - App JS ≤ 300 KB gzip and a cold first load ≤ 5 MB beyond the engine: sizes, not times, so
@@ -34,7 +34,7 @@ import type { BenchResult } from './browser/run.ts';
  */
 export const GUARD = {
 	filterChangeP95: { timesNativeP50: 40, plusMs: 150 },
-	chartsDrawnTimesEngineReady: 4
+	chartsDrawnTimesEngineReady: 5
 };
 
 export function guardFailures(result: BenchResult): string[] {
@@ -74,13 +74,21 @@ if (import.meta.main) {
 			loads: { type: 'string', default: '1' }
 		}
 	});
-	const result = await benchAndWrite({
-		sizes: ['small'],
-		changes: Number(values.changes),
-		loads: Number(values.loads),
-		reuseBuild: true,
-		out: 'bench/.cache/guard'
-	});
+	let result: BenchResult;
+	try {
+		result = await benchAndWrite({
+			sizes: ['small'],
+			changes: Number(values.changes),
+			loads: Number(values.loads),
+			reuseBuild: true,
+			out: 'bench/.cache/guard'
+		});
+	} catch (error) {
+		process.stderr.write(
+			`bench:guard: FAILED, the bench could not run: ${(error as Error).message}\n`
+		);
+		process.exit(1);
+	}
 	const failures = guardFailures(result);
 	const page = result.sizes[0].pages
 		.map(

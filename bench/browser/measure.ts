@@ -142,12 +142,20 @@ async function load(
 	}
 	proxy.reset();
 	const memory = sampleMemory(cdp);
-	await page.goto(`${proxy.url}${target.path}`, { waitUntil: 'commit' });
-	await page.evaluate(
-		() => (globalThis as unknown as { __bench: { firstDrawn: Promise<number> } }).__bench.firstDrawn
-	);
-	const { marks, parquetFetch, longTasks } = await page.evaluate(loadTimes, Object.values(MARKS));
+	let times: LoadTimes;
+	try {
+		await page.goto(`${proxy.url}${target.path}`, { waitUntil: 'commit' });
+		await page.evaluate(
+			() =>
+				(globalThis as unknown as { __bench: { firstDrawn: Promise<number> } }).__bench.firstDrawn
+		);
+		times = await page.evaluate(loadTimes, Object.values(MARKS));
+	} catch (error) {
+		await memory.stop();
+		throw new Error(`${kind} load of ${target.name}: ${(error as Error).message}`);
+	}
 	const memoryPeaks = await memory.stop();
+	const { marks, parquetFetch, longTasks } = times;
 	// Served entries are complete once their body has been piped; give the last a moment.
 	await new Promise((r) => setTimeout(r, 100));
 	const served = [...proxy.served];
@@ -181,15 +189,23 @@ async function changes(
 ): Promise<ChangesResult> {
 	const memory = sampleMemory(cdp);
 	const timed: ChangesResult['steps'] = [];
-	for (const step of steps) {
-		const t = await page.evaluate(changeAndTime, {
-			control: step.control,
-			value: step.value,
-			ready: target.ready(step.expect),
-			readyMark: MARKS.viewReady,
-			timeoutMs
-		});
-		timed.push({ ...t, label: step.label });
+	let step: Step | undefined;
+	try {
+		for (step of steps) {
+			const t = await page.evaluate(changeAndTime, {
+				control: step.control,
+				value: step.value,
+				ready: target.ready(step.expect),
+				readyMark: MARKS.viewReady,
+				timeoutMs
+			});
+			timed.push({ ...t, label: step.label });
+		}
+	} catch (error) {
+		await memory.stop();
+		throw new Error(
+			`${target.name}, filter change ${timed.length + 1} (${step?.label}): ${(error as Error).message}`
+		);
 	}
 	const data = timed.map((t) => t.dataMs).filter((t) => t !== null);
 	return {
