@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright';
 import { readManifest } from '../../data-pipelines/lib/dataset.ts';
@@ -251,6 +251,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<BenchResul
 				size: dataset.size,
 				dataset: {
 					...dataset,
+					dir: relative(process.cwd(), dataset.dir),
 					events: manifest.source.rowsAccepted,
 					parquetFiles: onDisk.files,
 					parquetBytes: onDisk.bytes
