@@ -61,6 +61,7 @@ async function start(): Promise<Engine> {
 	// shown on the page, rather than growing the tab until the browser kills it.
 	await conn.query(`SET memory_limit = '${MEMORY_LIMIT}'`);
 	const readyMs = performance.now() - began;
+	// For npm run bench: when DuckDB-WASM could first take a query.
 	performance.mark('pathway-insight:engine-ready');
 	return {
 		readyMs,

@@ -1,0 +1,165 @@
+/** The browser bench's results as a short Markdown page: one table per page and size. */
+import { markdownTable } from '../machine.ts';
+import { formatBytes, formatMs, type BudgetCheck } from './budgets.ts';
+import type { BenchResult, PageResult } from './run.ts';
+
+const count = (n: number) => n.toLocaleString('en-GB');
+const msOr = (t: number | null) => (t === null ? '–' : formatMs(t));
+const bytesOr = (b: number | null) => (b === null ? '–' : formatBytes(b));
+const ratio = (r: number | null) => (r === null ? '–' : `${r.toFixed(1)}×`);
+const fetchSpan = (f: { firstStartMs: number; lastEndMs: number } | null) =>
+	f ? `${formatMs(f.firstStartMs)} → ${formatMs(f.lastEndMs)}` : '–';
+
+function budgetCells(checks: BudgetCheck[], name: string): [string, string] {
+	const c = checks.find((b) => b.budget.startsWith(name));
+	if (!c) return ['', ''];
+	const limit = c.unit === 'ms' ? formatMs(c.limit) : formatBytes(c.limit);
+	return [`≤ ${limit}`, c.met ? `**met** (${c.distance.slice(5)})` : `**not met**: ${c.distance}`];
+}
+
+function pageTable(r: PageResult): string {
+	const b = (name: string) => budgetCells(r.budgets, name);
+	const { cold, warm, changes, native } = r;
+	const beyondEngine = (x: typeof cold) => x.bytes.total - x.bytes.engine;
+	const rows: (string | number)[][] = [
+		['time to first KPI', msOr(cold.firstKpiMs), msOr(warm.firstKpiMs), ...b('first KPI')],
+		['DuckDB-WASM ready', msOr(cold.engineReadyMs), msOr(warm.engineReadyMs), '', ''],
+		['all charts drawn', msOr(cold.chartsDrawnMs), msOr(warm.chartsDrawnMs), '', ''],
+		[
+			'… Parquet requests on the main thread, first start → last end',
+			fetchSpan(cold.parquetFetch),
+			fetchSpan(warm.parquetFetch),
+			'',
+			''
+		],
+		[
+			'… main thread blocked until drawn: long tasks, total (longest)',
+			`${formatMs(cold.longTasks.totalMs)} (${formatMs(cold.longTasks.maxMs)})`,
+			`${formatMs(warm.longTasks.totalMs)} (${formatMs(warm.longTasks.maxMs)})`,
+			'',
+			''
+		],
+		[
+			`filter change → redrawn, p50 / p95 / max (${changes.count} changes)`,
+			`${formatMs(changes.drawnMs.p50)} / ${formatMs(changes.drawnMs.p95)} / ${formatMs(changes.drawnMs.max)}`,
+			'',
+			...b('filter change p95')
+		],
+		[
+			'… of which until the queries answered (view-ready mark), p50 / p95',
+			changes.dataMs ? `${formatMs(changes.dataMs.p50)} / ${formatMs(changes.dataMs.p95)}` : '–',
+			'',
+			'',
+			''
+		],
+		[
+			`native DuckDB (${native.duckdb}, 1 thread), the same views' SQL, p50 / p95`,
+			`${native.viewMs.p50.toFixed(1)} ms / ${native.viewMs.p95.toFixed(1)} ms`,
+			'',
+			'',
+			''
+		],
+		[
+			'WASM / native: filter change p50 (p95) ÷ native p50',
+			`${ratio(r.ratio.drawnP50)} (${ratio(r.ratio.drawnP95)}); queries alone ${ratio(r.ratio.dataP50)}`,
+			'',
+			'',
+			''
+		],
+		[
+			'bytes fetched: total (requests)',
+			`${formatBytes(cold.bytes.total)} (${cold.bytes.requests})`,
+			`${formatBytes(warm.bytes.total)} (${warm.bytes.requests})`,
+			'',
+			''
+		],
+		[
+			'… beyond the engine',
+			formatBytes(beyondEngine(cold)),
+			formatBytes(beyondEngine(warm)),
+			...b('first load beyond the engine')
+		],
+		[
+			'… engine (wasm + worker) / app JS / Parquet / other',
+			[cold.bytes.engine, cold.bytes.appJs, cold.bytes.parquet, cold.bytes.other]
+				.map(formatBytes)
+				.join(' / '),
+			[warm.bytes.engine, warm.bytes.appJs, warm.bytes.parquet, warm.bytes.other]
+				.map(formatBytes)
+				.join(' / '),
+			'',
+			''
+		],
+		[
+			'Parquet read by ranges',
+			`${r.rangeReads.ok ? 'yes' : '**NO**'}: ${r.rangeReads.parquetRequests} range requests, all 206; ` +
+				`${formatBytes(r.rangeReads.parquetBytesFetched)} of ${formatBytes(r.rangeReads.parquetBytesOnDisk)} on disk ` +
+				`(${((100 * r.rangeReads.parquetBytesFetched) / r.rangeReads.parquetBytesOnDisk).toFixed(0)}%)`,
+			'',
+			'every request 206, fewer bytes than on disk',
+			r.rangeReads.ok ? '**met**' : `**not met**: ${r.rangeReads.problems.join('; ')}`
+		],
+		[
+			'peak JS heap, main thread: load / during the filter changes',
+			`${bytesOr(cold.peakJsHeapBytes)} / ${bytesOr(changes.peakJsHeapBytes)}`,
+			bytesOr(warm.peakJsHeapBytes),
+			'',
+			''
+		],
+		[
+			"peak private memory of the page's renderer (JS, engine worker, wasm heap): load / during the filter changes",
+			`${bytesOr(cold.peakRendererPrivateBytes)} / ${bytesOr(changes.peakRendererPrivateBytes)}`,
+			'',
+			'',
+			''
+		]
+	];
+	return markdownTable(['metric', 'cold', 'warm', 'budget', 'met / distance'], rows);
+}
+
+export function markdownReport(result: BenchResult): string {
+	const m = result.machine;
+	const js = result.budgets.find((b) => b.budget.startsWith('app JS'))!;
+	const lines = [
+		`# Dashboard in the browser (${m.date.slice(0, 10)})`,
+		'',
+		`${m.cpus} cores (${m.cpu}), ${m.memoryGiB} GiB; Node ${m.node}, Chromium ${m.chromium} (headless, ` +
+			`Playwright ${m.playwright}), DuckDB-WASM ${m.duckdbWasm}, native DuckDB ${m.duckdbNode}; ` +
+			`load average ${result.load.before} before, ${result.load.after} after. ` +
+			`Medians of ${result.options.loads} cold loads (a fresh browser context each) and the warm load after each ` +
+			`(same context); ${result.options.changes} filter changes after the first cold load, timed in the page from the ` +
+			'change event to the new view drawn and painted. Times from navigation start. The native baseline runs the ' +
+			'same SQL for the same views on one thread against the same Parquet files.',
+		'',
+		`**App JS** (every route, gzip -9, the DuckDB worker apart): ${formatBytes(result.appJs.gzipBytes)} in ` +
+			`${result.appJs.files} files; budget ≤ ${formatBytes(js.limit)}: ${js.met ? `**met** (${js.distance.slice(5)})` : `**not met**: ${js.distance}`}. ` +
+			`DuckDB worker ${formatBytes(result.appJs.engineWorkerGzipBytes)} gzip.`,
+		''
+	];
+	for (const size of result.sizes) {
+		const d = size.dataset;
+		for (const page of size.pages) {
+			lines.push(
+				`## ${page.page}, ${size.size}`,
+				'',
+				`${count(d.events)} events published as ${d.parquetFiles} Parquet file(s), ${formatBytes(d.parquetBytes)}.`,
+				'',
+				pageTable(page),
+				''
+			);
+			const notes = page.budgets.filter((b) => b.note).map((b) => `- ${b.budget}: ${b.note}`);
+			if (notes.length) lines.push(...notes, '');
+		}
+	}
+	const ran = new Set(result.options.sizes);
+	if (!ran.has('england-slice'))
+		lines.push(
+			'England: not run. `--sizes england-slice` publishes one region for a year (North East and Yorkshire, ' +
+				'about 55M events, a seventh of England) and measures it; the England budget (filter change p95 ≤ 250 ms) ' +
+				'has no figure here.',
+			''
+		);
+	if (result.failures.length)
+		lines.push('**FAILED**', '', ...result.failures.map((f) => `- ${f}`), '');
+	return lines.join('\n');
+}
