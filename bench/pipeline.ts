@@ -7,12 +7,13 @@
  *   node bench/pipeline.ts [--scale small|icb] [--input PATH]
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDb } from '../data-pipelines/lib/duckdb.ts';
 import { generate } from '../data-pipelines/generate/generate.ts';
 import { runPipeline } from '../data-pipelines/pipeline/run.ts';
+import { listInputFiles } from '../data-pipelines/pipeline/input-files.ts';
 import { keyFromEnvironment } from '../data-pipelines/pipeline/pseudonymise.ts';
 import { sqlString } from '../src/lib/metrics/sql.ts';
 import { machine, markdownTable } from './machine.ts';
@@ -34,10 +35,11 @@ async function eventFiles(): Promise<string> {
 	return dir;
 }
 
+/** The event CSV files the pipeline reads (a capacity extract beside them is not events). */
 async function csvFiles(input: string): Promise<string[]> {
-	const info = await stat(input);
-	if (info.isFile()) return [input];
-	return (await readdir(input)).filter((f) => f.endsWith('.csv')).map((f) => join(input, f));
+	return (await listInputFiles(input))
+		.filter((f) => f.kind === 'events' && f.format === 'csv')
+		.map((f) => f.path);
 }
 
 async function floorSeconds(files: string[]): Promise<number> {

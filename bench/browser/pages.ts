@@ -8,9 +8,8 @@ import type { Page } from 'playwright';
 import type { Manifest } from '../../data-pipelines/pipeline/publish.ts';
 import {
 	FILTER_KEYS,
-	overviewMetrics,
-	waitingListByWeekBand,
-	yearEnding,
+	overviewPeriod,
+	overviewView,
 	type FilterKey,
 	type QueryRows
 } from '../../src/lib/metrics/index.ts';
@@ -104,14 +103,11 @@ const overview: BenchPage = {
 		return planOverview(options, count);
 	},
 	async native(query, manifest, view) {
-		const asOf = manifest.dataPeriod?.to;
-		if (!asOf) throw new Error('the dataset has no data period');
+		const dataEnd = manifest.dataPeriod?.to;
+		if (!dataEnd) throw new Error('the dataset has no data period');
 		const filters = (view as OverviewView | null)?.filters ?? {};
-		// What +page.svelte runs for a view, together, as it does.
-		return Promise.all([
-			overviewMetrics(query, { asOf, ...yearEnding(asOf), filters }),
-			query(waitingListByWeekBand({ asOf, filters }))
-		]);
+		// What +page.svelte runs for a view, together, as it does: the weekly aggregates.
+		return overviewView(query, overviewPeriod(dataEnd), filters);
 	}
 };
 

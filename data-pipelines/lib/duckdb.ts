@@ -42,7 +42,8 @@ export async function openDb(
 ): Promise<Db> {
 	const config: Record<string, string> = {
 		memory_limit: options.memoryLimit ?? `${Math.floor(totalmem() / 2 ** 30 / 2)}GB`,
-		temp_directory: options.tempDirectory ?? join(tmpdir(), 'pathway-insight-duckdb')
+		// One spill folder per process: two runs sharing one trip over each other's spill files.
+		temp_directory: options.tempDirectory ?? join(tmpdir(), `pathway-insight-duckdb-${process.pid}`)
 	};
 	if (options.threads) config.threads = String(options.threads);
 	const instance = await DuckDBInstance.create(':memory:', config);

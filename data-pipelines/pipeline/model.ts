@@ -58,6 +58,8 @@ export async function buildModel(db: Db, extractDate: string): Promise<Record<st
 		began = now;
 	};
 	await buildEvents(db);
+	// Every row is counted and typed into events by now: free the staged copy before modelling.
+	await db.run('DROP VIEW IF EXISTS classified; DROP TABLE IF EXISTS checked');
 	lap('events');
 	for (const file of MODEL_FILES) {
 		await db.run(await modelSql(file, extractDate));

@@ -655,3 +655,21 @@ export async function readEventFile(db: Db, file: InputFile, fileNo: number): Pr
 	}
 	return reading;
 }
+
+/**
+ * Once every row has its verdict, the text as read is needed only for the quarantined rows (for
+ * `quarantine.csv`): keeps those in one table, points {@link RAW_TABLE} at it and frees the
+ * files' tables, which at the size of an ICB's extract hold gigabytes.
+ */
+export async function keepQuarantinedTextOnly(db: Db): Promise<void> {
+	await db.run(`CREATE OR REPLACE TABLE raw_quarantined AS
+SELECT * FROM ${RAW_TABLE}
+WHERE _id IN (SELECT _id FROM verdicts WHERE _status = 'quarantined')`);
+	await db.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS SELECT * FROM raw_quarantined`);
+	const tables = (await db.all(`SELECT table_name AS name FROM duckdb_tables()
+WHERE NOT temporary AND (table_name LIKE 'raw\\_file\\_%' ESCAPE '\\'
+  OR table_name LIKE 'raw\\_rejects\\_%' ESCAPE '\\' OR table_name LIKE 'raw\\_blank\\_lines\\_%' ESCAPE '\\')`)) as {
+		name: string;
+	}[];
+	for (const { name } of tables) await db.run(`DROP TABLE ${name}`);
+}

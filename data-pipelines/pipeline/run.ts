@@ -13,7 +13,13 @@ import {
 	type PseudonymKey
 } from './pseudonymise.ts';
 import { publish, type Manifest } from './publish.ts';
-import { createRawTable, createRawView, readEventFile, type FileReading } from './read-events.ts';
+import {
+	createRawTable,
+	createRawView,
+	keepQuarantinedTextOnly,
+	readEventFile,
+	type FileReading
+} from './read-events.ts';
 import { countRows, type RunReport } from './report.ts';
 import { checkRows } from './validate.ts';
 import { loadReference, worldFileBeside } from './reference.ts';
@@ -140,12 +146,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 		step('finding duplicates and contradictions');
 		await classifyRows(db);
 		await definePseudonym(db, key);
-		step('modelling pathways and appointments');
-		const modelTimings = await buildModel(db, extractDate);
 		step('counting');
 		const { total, files: fileReports, examples } = await countRows(db, readings);
-		const [period] = await db.all(`SELECT strftime(MIN(event_date), '%Y-%m-%d') AS "from",
-  strftime(MAX(event_date), '%Y-%m-%d') AS "to" FROM events`);
+		const [period] =
+			await db.all(`SELECT strftime(MIN(CAST(event_ts AS DATE)), '%Y-%m-%d') AS "from",
+  strftime(MAX(CAST(event_ts AS DATE)), '%Y-%m-%d') AS "to" FROM classified WHERE _status = 'accepted'`);
 		const report: RunReport = {
 			...total,
 			extractDate,
@@ -155,8 +160,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 			examples,
 			pseudonymisation: { method: 'HMAC-SHA256, first 128 bits, hex', demoKey: key.demo },
 			seconds: 0,
-			timings,
-			modelTimings
+			timings
 		};
 		if (report.read > 0 && report.quarantined / report.read > maxQuarantine) {
 			step('');
@@ -170,6 +174,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 				report
 			);
 		}
+		await keepQuarantinedTextOnly(db);
+		step('modelling pathways and appointments');
+		report.modelTimings = await buildModel(db, extractDate);
 		step(`publishing ${options.out}`);
 		const manifest = await publish(
 			db,
