@@ -233,8 +233,19 @@ export async function publish(
 	const staging = await newVersionDir(target);
 	try {
 		const tables: Manifest['tables'] = {};
+		const seconds: Record<string, number> = {};
+		let began = performance.now();
+		const lap = (name: string) => {
+			const now = performance.now();
+			seconds[name] = Math.round(now - began) / 1000;
+			began = now;
+		};
 		await createPseudonyms(db);
-		for (const table of TABLES) tables[table.name] = await writeTable(db, staging, table);
+		lap('pseudonyms');
+		for (const table of TABLES) {
+			tables[table.name] = await writeTable(db, staging, table);
+			lap(table.name);
+		}
 		for (const column of sharedIdentifiers()) await db.run(`DROP TABLE ${pseudonymsOf(column)}`);
 		await db.run(`COPY (
   SELECT f._file AS file, r._line AS line, v._rule AS rule, v._reason AS reason,
@@ -267,6 +278,8 @@ export async function publish(
 			const view = await firstView((sql) => db.all(sql), report.dataPeriod.to);
 			await writeFile(join(staging, 'first-view.json'), `${JSON.stringify(view)}\n`);
 		}
+		lap('quarantine, reference, quality, first view');
+		report.publishTimings = seconds;
 		beforeReport();
 		await writeFile(join(staging, 'run-report.json'), `${JSON.stringify(report, null, 2)}\n`);
 		await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

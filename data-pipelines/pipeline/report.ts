@@ -48,6 +48,8 @@ export interface RunReport extends Counts {
 	timings: Record<string, number>;
 	/** Seconds each modelled table took to build, within the modelling step. */
 	modelTimings?: Record<string, number>;
+	/** Seconds each part of publishing took: the pseudonyms, each table's files, the rest. */
+	publishTimings?: Record<string, number>;
 }
 
 function emptyCounts(): Counts {

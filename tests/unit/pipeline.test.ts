@@ -10,7 +10,11 @@ import { openDb } from '../../data-pipelines/lib/duckdb.ts';
 import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
 import type { RunReport } from '../../data-pipelines/pipeline/report.ts';
-import { overviewMetrics, waitingListSummary, type FirstView } from '../../src/lib/metrics/index.ts';
+import {
+	overviewMetrics,
+	waitingListSummary,
+	type FirstView
+} from '../../src/lib/metrics/index.ts';
 
 const exec = promisify(execFile);
 const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
@@ -415,6 +419,16 @@ describe('runPipeline on bad input', () => {
 			quarantined: 0,
 			warnings: { invalid_ethnicity: 1 }
 		});
+	});
+
+	it('trims spaces around values and reads a value of spaces as missing', async () => {
+		const report = await pipelineOn([
+			HEADER,
+			'E1, referral_received ,2025-01-06,P1 ,PAT-1,RBD,  15N,110,routine,,,,,,',
+			'E2,referral_received,2025-01-06,P2,PAT-2,RBD,15N,110,   ,,,,,,'
+		]);
+		expect(report).toMatchObject({ read: 2, accepted: 1, quarantined: 1 });
+		expect(report.examples[0].reason).toContain('priority');
 	});
 
 	it('recognises a capacity extract beside the events by its header and does not read it as events', async () => {
