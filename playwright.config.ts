@@ -1,15 +1,8 @@
 import { defineConfig } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/e2e/chromium.ts';
 import { E2E_DATASET, E2E_PORT, E2E_PORT_NO_DATA } from './tests/e2e/paths.ts';
 
-/**
- * E2e tests drive the built app (adapter-node, as users get it) in real Chromium. On this kind of
- * machine that is Debian's chromium; set CHROMIUM_PATH to use another, or unset it and remove
- * /usr/bin/chromium to let Playwright use its own browser.
- */
-const chromium =
-	process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-
+/** E2e tests drive the built app (adapter-node, as users get it) in real Chromium. */
 export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '**/*.spec.ts',
@@ -21,20 +14,7 @@ export default defineConfig({
 	reporter: process.env.CI ? [['list']] : [['list']],
 	use: {
 		viewport: { width: 1280, height: 900 },
-		launchOptions: {
-			executablePath: chromium,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run',
-				// Any host but this machine fails to resolve: a request leaving the app cannot succeed.
-				'--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'
-			]
-		}
+		launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
 	},
 	webServer: [
 		{

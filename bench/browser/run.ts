@@ -24,20 +24,9 @@ import {
 import { nativeBaseline, type NativeResult } from './native.ts';
 import { PAGES } from './pages.ts';
 import { startApp } from './server.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/e2e/chromium.ts';
 
 const exec = promisify(execFile);
-
-/** The same arguments as e2e tests (playwright.config.ts), and no host but this one resolves. */
-export const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'
-];
 
 export interface BenchOptions {
 	sizes: Size[];
@@ -210,7 +199,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<BenchResul
 	await mkdir(options.screenshots, { recursive: true });
 
 	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		executablePath: CHROMIUM_PATH,
 		args: CHROMIUM_ARGS
 	});
 	const loadBefore = loadavg()[0];

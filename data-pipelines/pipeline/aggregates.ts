@@ -57,17 +57,16 @@ export const AGGREGATES: readonly Aggregate[] = [
  */
 export async function buildAggregates(
 	db: Db,
-	extractDate: string
-): Promise<Record<string, number>> {
-	const seconds: Record<string, number> = {};
+	extractDate: string,
+	/** Told as each aggregate is built. */
+	lap: (name: string) => void = () => {}
+): Promise<void> {
 	const [{ first }] = await db.all(
 		`SELECT strftime(MIN(referral_date), '%Y-%m-%d') AS first FROM pathways`
 	);
 	const weeks = { from: (first as string | null) ?? extractDate, to: extractDate };
 	for (const { name, sql } of AGGREGATES) {
-		const began = performance.now();
 		await db.run(`CREATE OR REPLACE TABLE ${name} AS\n${sql(weeks)}`);
-		seconds[name] = Math.round(performance.now() - began) / 1000;
+		lap(name);
 	}
-	return seconds;
 }

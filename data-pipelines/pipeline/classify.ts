@@ -48,6 +48,32 @@ FROM ranked
 WHERE differs OR copy > 1`;
 
 /**
+ * A CTE `name` ranking the rows of `rows` whose `keys` repeat, in time then file order: `nth`,
+ * and the first row's file and line (`first_file`, `first_line`) and `first_type`. Keys that
+ * occur once (nearly all of them) are never sorted.
+ */
+function rankRepeats(
+	name: string,
+	rows: string,
+	keys: string,
+	/** The keys that repeat, when the caller has counted them already. */
+	repeated = `SELECT ${keys} FROM ${rows} GROUP BY ${keys} HAVING COUNT(*) > 1`
+): string {
+	const on = keys
+		.split(', ')
+		.map((k) => `s.${k}`)
+		.join(', ');
+	return `${name} AS (
+  SELECT s._id, ROW_NUMBER() OVER w AS nth, FIRST_VALUE(s.event_type) OVER w AS first_type,
+    FIRST_VALUE(f._file) OVER w AS first_file, FIRST_VALUE(s._line) OVER w AS first_line
+  FROM ${rows} s
+  JOIN (${repeated}) USING (${keys})
+  JOIN ${FILES_TABLE} f ON f._file_no = s._file_no
+  WINDOW w AS (PARTITION BY ${on} ORDER BY s.event_ts, s._file_no, s._line ${whole})
+)`;
+}
+
+/**
  * Rows that contradict an earlier accepted row, with the reason. Most pathways have one referral
  * and one stop and most appointments one booking and one outcome, so the first of each is found by
  * grouping (no sort), and only the few keys that repeat are ranked to name the row that came first.
@@ -67,17 +93,10 @@ starts AS (
   SELECT provider_code, pathway_id, MIN(event_ts) AS start_ts, COUNT(*) AS n
   FROM referral_rows GROUP BY provider_code, pathway_id
 ),
-referrals AS (
-  SELECT r._id, ROW_NUMBER() OVER w AS nth,
-    FIRST_VALUE(f._file) OVER w AS first_file, FIRST_VALUE(r._line) OVER w AS first_line
-  FROM referral_rows r
-  JOIN starts s USING (provider_code, pathway_id)
-  JOIN ${FILES_TABLE} f ON f._file_no = r._file_no
-  WHERE s.n > 1
-  WINDOW w AS (PARTITION BY r.provider_code, r.pathway_id ORDER BY r.event_ts, r._file_no, r._line ${whole})
-),
+${rankRepeats('referrals', 'referral_rows', 'provider_code, pathway_id', 'SELECT provider_code, pathway_id FROM starts WHERE n > 1')},
 stops AS (
-  SELECT s._id, s._file_no, s._line, s.provider_code, s.pathway_id, s.event_ts, st.start_ts
+  SELECT s._id, s._file_no, s._line, s.event_type, s.provider_code, s.pathway_id, s.event_ts,
+    st.start_ts
   FROM ok s LEFT JOIN starts st USING (provider_code, pathway_id)
   WHERE s.event_type = 'clock_stopped'
 ),
@@ -85,32 +104,13 @@ valid_stops AS (
   SELECT * FROM stops
   WHERE start_ts IS NULL OR CAST(event_ts AS DATE) >= CAST(start_ts AS DATE)
 ),
-repeated_stops AS (
-  SELECT provider_code, pathway_id FROM valid_stops
-  GROUP BY provider_code, pathway_id HAVING COUNT(*) > 1
-),
-later_stops AS (
-  SELECT s._id, ROW_NUMBER() OVER w AS nth,
-    FIRST_VALUE(f._file) OVER w AS first_file, FIRST_VALUE(s._line) OVER w AS first_line
-  FROM valid_stops s
-  JOIN repeated_stops USING (provider_code, pathway_id)
-  JOIN ${FILES_TABLE} f ON f._file_no = s._file_no
-  WINDOW w AS (PARTITION BY s.provider_code, s.pathway_id ORDER BY s.event_ts, s._file_no, s._line ${whole})
-),
+${rankRepeats('later_stops', 'valid_stops', 'provider_code, pathway_id')},
 booking_rows AS (SELECT * FROM ok WHERE event_type = 'appointment_booked'),
 booked AS (
   SELECT provider_code, appointment_id, MIN(event_ts) AS booked_ts, COUNT(*) AS n
   FROM booking_rows GROUP BY provider_code, appointment_id
 ),
-bookings AS (
-  SELECT b._id, ROW_NUMBER() OVER w AS nth,
-    FIRST_VALUE(f._file) OVER w AS first_file, FIRST_VALUE(b._line) OVER w AS first_line
-  FROM booking_rows b
-  JOIN booked k USING (provider_code, appointment_id)
-  JOIN ${FILES_TABLE} f ON f._file_no = b._file_no
-  WHERE k.n > 1
-  WINDOW w AS (PARTITION BY b.provider_code, b.appointment_id ORDER BY b.event_ts, b._file_no, b._line ${whole})
-),
+${rankRepeats('bookings', 'booking_rows', 'provider_code, appointment_id', 'SELECT provider_code, appointment_id FROM booked WHERE n > 1')},
 outcomes AS (
   SELECT o._id, o._file_no, o._line, o.provider_code, o.appointment_id, o.event_type,
     o.event_ts, b.booked_ts
@@ -124,19 +124,7 @@ valid_outcomes AS (
   SELECT * FROM outcomes
   WHERE booked_ts IS NULL OR CAST(event_ts AS DATE) >= CAST(booked_ts AS DATE)
 ),
-repeated_outcomes AS (
-  SELECT provider_code, appointment_id FROM valid_outcomes
-  GROUP BY provider_code, appointment_id HAVING COUNT(*) > 1
-),
-later_outcomes AS (
-  SELECT o._id, ROW_NUMBER() OVER w AS nth,
-    FIRST_VALUE(o.event_type) OVER w AS first_type,
-    FIRST_VALUE(f._file) OVER w AS first_file, FIRST_VALUE(o._line) OVER w AS first_line
-  FROM valid_outcomes o
-  JOIN repeated_outcomes USING (provider_code, appointment_id)
-  JOIN ${FILES_TABLE} f ON f._file_no = o._file_no
-  WINDOW w AS (PARTITION BY o.provider_code, o.appointment_id ORDER BY o.event_ts, o._file_no, o._line ${whole})
-),
+${rankRepeats('later_outcomes', 'valid_outcomes', 'provider_code, appointment_id')},
 found AS (
   SELECT _id, 'a second referral_received for this pathway: it was already received on '
     || ${at('first_line', 'first_file')} AS _reason

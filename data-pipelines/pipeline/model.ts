@@ -3,6 +3,7 @@ import { COLUMNS, type Column } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
 import { sqlDate } from '../../src/lib/metrics/sql.ts';
 import { buildAggregates } from './aggregates.ts';
+import { stopwatch } from '../lib/stopwatch.ts';
 import { OPTIONAL_CHECKS, warningBit } from './validate.ts';
 
 const SQL_DIR = new URL('../sql/', import.meta.url);
@@ -50,13 +51,7 @@ WHERE c._id NOT IN (SELECT _id FROM verdicts)`);
  * way out.
  */
 export async function buildModel(db: Db, extractDate: string): Promise<Record<string, number>> {
-	const seconds: Record<string, number> = {};
-	let began = performance.now();
-	const lap = (name: string) => {
-		const now = performance.now();
-		seconds[name] = Math.round(now - began) / 1000;
-		began = now;
-	};
+	const { seconds, lap } = stopwatch();
 	await buildEvents(db);
 	// Every row is counted and typed into events by now: free the staged copy before modelling.
 	await db.run('DROP VIEW IF EXISTS classified; DROP TABLE IF EXISTS checked');
@@ -65,6 +60,6 @@ export async function buildModel(db: Db, extractDate: string): Promise<Record<st
 		await db.run(await modelSql(file, extractDate));
 		lap(file.replace(/\.sql$/, ''));
 	}
-	Object.assign(seconds, await buildAggregates(db, extractDate));
+	await buildAggregates(db, extractDate, lap);
 	return seconds;
 }

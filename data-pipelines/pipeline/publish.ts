@@ -13,6 +13,7 @@ import { sqlString } from '../../src/lib/metrics/sql.ts';
 import type { DatasetFile, DatasetManifest, DatasetTable } from '../../src/lib/dataset/schema.ts';
 import { AGGREGATES } from './aggregates.ts';
 import { firstView } from '../../src/lib/metrics/overview-view.ts';
+import { stopwatch } from '../lib/stopwatch.ts';
 import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 import type { RunReport } from './report.ts';
 import { newVersionDir, swapIn } from './swap.ts';
@@ -233,13 +234,7 @@ export async function publish(
 	const staging = await newVersionDir(target);
 	try {
 		const tables: Manifest['tables'] = {};
-		const seconds: Record<string, number> = {};
-		let began = performance.now();
-		const lap = (name: string) => {
-			const now = performance.now();
-			seconds[name] = Math.round(now - began) / 1000;
-			began = now;
-		};
+		const { seconds, lap } = stopwatch();
 		await createPseudonyms(db);
 		lap('pseudonyms');
 		for (const table of TABLES) {

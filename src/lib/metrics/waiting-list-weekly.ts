@@ -46,27 +46,22 @@ FROM waiting
 GROUP BY week_end, ${dims}, week_band`;
 }
 
+/** A census of the weekly waiting-list aggregate: a week end (Sunday), under any filter. */
+export interface WeeklyCensusParams {
+	asOf: string;
+	filters?: MetricFilters;
+	aggregate?: string;
+}
+
 /**
  * {@link waitingListSummary} rolled up from the weekly aggregate: the list at the week end
  * `asOf` (a Sunday) under any filter, its long waits, % within 18 weeks, and the median and
  * 92nd percentile interpolated inside the week bands exactly as from the pathways. One row,
  * {@link WaitingListSummaryRow}.
  */
-export function waitingListSummaryFromWeekly({
-	asOf,
-	filters,
-	aggregate = 'waiting_list_weekly'
-}: {
-	asOf: string;
-	filters?: MetricFilters;
-	aggregate?: string;
-}): string {
-	assertWeekEnd(asOf, 'the census date');
+export function waitingListSummaryFromWeekly(params: WeeklyCensusParams): string {
 	return `WITH bands AS (
-  SELECT week_band, CAST(SUM(pathways) AS DOUBLE) AS n
-  FROM ${sqlIdentifier(aggregate)}
-  ${whereAll([`week_end = ${sqlDate(asOf)}`, ...filterConditions(filters)])}
-  GROUP BY week_band
+  SELECT week_band, pathways AS n FROM (${waitingListByWeekBandFromWeekly(params)})
 ),
 ${waitingListSummaryFromBandsSql()}`;
 }
@@ -93,11 +88,7 @@ export function waitingListByWeekBandFromWeekly({
 	asOf,
 	filters,
 	aggregate = 'waiting_list_weekly'
-}: {
-	asOf: string;
-	filters?: MetricFilters;
-	aggregate?: string;
-}): string {
+}: WeeklyCensusParams): string {
 	assertWeekEnd(asOf, 'the census date');
 	return `SELECT week_band, CAST(SUM(pathways) AS DOUBLE) AS pathways
 FROM ${sqlIdentifier(aggregate)}
