@@ -7,7 +7,7 @@
  * WASM / native ratio. Writes `<out>/browser.json` and `<out>/browser.md`; exits 1 when Parquet
  * is not read by ranges.
  *
- *   node bench/browser.ts [--sizes small,icb[,england-slice]] [--changes 30] [--loads 3]
+ *   node bench/browser.ts [--sizes small,icb[,england-slice,england]] [--changes 30] [--loads 3]
  *                         [--reuse-build] [--out bench/results]
  *
  * Datasets are cached in bench/.cache/browser/ (remade when the generator's or the pipeline's
@@ -21,7 +21,7 @@ import { markdownReport } from './browser/report.ts';
 import { runBrowserBench, type BenchResult } from './browser/run.ts';
 
 export const USAGE =
-	'usage: node bench/browser.ts [--sizes small,icb[,england-slice]] [--changes N] [--loads N] [--reuse-build] [--out DIR]';
+	'usage: node bench/browser.ts [--sizes small,icb[,england-slice,england]] [--changes N] [--loads N] [--reuse-build] [--out DIR]';
 
 export interface CliOptions {
 	sizes: Size[];

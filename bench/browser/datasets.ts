@@ -11,16 +11,20 @@ import { join, relative, resolve } from 'node:path';
 import { generate, type GenerateOptions } from '../../data-pipelines/generate/generate.ts';
 import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
+import { scaleUp } from './scale-up.ts';
 
-export type Size = 'small' | 'icb' | 'england-slice';
-export const SIZES: readonly Size[] = ['small', 'icb', 'england-slice'];
+export type Size = 'small' | 'icb' | 'england-slice' | 'england';
+export const SIZES: readonly Size[] = ['small', 'icb', 'england-slice', 'england'];
+
+/** England, as seven copies of the slice (scale-up.ts): the regions are about a seventh each. */
+export const ENGLAND_COPIES = 7;
 
 const SEED = 42;
 /** The generator's default window (20 months from April 2024) ends here. */
 const EXTRACT_DATE = '2025-11-30';
 
-/** What each size is made from. */
-const WORLDS: Record<Size, Omit<GenerateOptions, 'out'>> = {
+/** What each generated size is made from (England is scaled up from the slice). */
+const WORLDS: Record<Exclude<Size, 'england'>, Omit<GenerateOptions, 'out'>> = {
 	small: { scale: 'small' },
 	icb: { scale: 'icb' },
 	// One region (North East and Yorkshire, about a seventh of England), one year: bench/generate.ts's
@@ -77,6 +81,7 @@ export async function ensureDataset(
 	root = resolve('bench/.cache/browser'),
 	log: (line: string) => void = () => {}
 ): Promise<Dataset> {
+	if (size === 'england') return ensureEngland(root, log);
 	const home = join(root, `${size}-seed${SEED}`);
 	const events = join(home, 'events');
 	const dir = join(home, 'published');
@@ -117,6 +122,32 @@ export async function ensureDataset(
 		made.published = true;
 	}
 	return { size, dir, made, seconds };
+}
+
+/** England: the slice, published, then copied up to all seven regions (scale-up.ts). */
+async function ensureEngland(root: string, log: (line: string) => void): Promise<Dataset> {
+	const slice = await ensureDataset('england-slice', root, log);
+	const home = join(root, `england-x${ENGLAND_COPIES}-seed${SEED}`);
+	const dir = join(home, 'published');
+	const stamp = join(home, 'published.stamp.json');
+	await mkdir(home, { recursive: true });
+	const sliceKey = await readFile(join(slice.dir, '..', 'published.stamp.json'), 'utf8');
+	const key = `${JSON.parse(sliceKey).key}-${await sourceHash(['bench/browser/scale-up.ts'])}`;
+	let seconds = 0;
+	const made = !(await stamped(stamp, key)) || !existsSync(join(dir, 'manifest.json'));
+	if (made) {
+		log(`scaling the England slice up to ${ENGLAND_COPIES} regions…`);
+		const began = performance.now();
+		await scaleUp(slice.dir, dir, ENGLAND_COPIES, join(home, 'duckdb-tmp'));
+		seconds = (performance.now() - began) / 1000;
+		await writeFile(stamp, JSON.stringify({ key }));
+	}
+	return {
+		size: 'england',
+		dir,
+		made: { events: slice.made.events, published: made },
+		seconds: { generate: slice.seconds.generate, publish: slice.seconds.publish + seconds }
+	};
 }
 
 /** Every Parquet file under the dataset folder and its size on disk, whatever the layout. */

@@ -154,11 +154,11 @@ export function markdownReport(result: BenchResult): string {
 		}
 	}
 	const ran = new Set(result.options.sizes);
-	if (!ran.has('england-slice'))
+	if (!ran.has('england'))
 		lines.push(
-			'England: not run. `--sizes england-slice` publishes one region for a year (North East and Yorkshire, ' +
-				'about 55M events, a seventh of England) and measures it; the England budget (filter change p95 ≤ 250 ms) ' +
-				'has no figure here.',
+			'England: not run. `--sizes england` publishes one region for a year (North East and Yorkshire, ' +
+				'about 55M events, a seventh of England), copies its aggregates to seven regions and measures that; ' +
+				'the England budget (filter change p95 ≤ 250 ms) has no figure here.',
 			''
 		);
 	if (result.failures.length)

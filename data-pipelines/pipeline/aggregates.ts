@@ -6,54 +6,70 @@
  */
 import type { Db } from '../lib/duckdb.ts';
 import {
+	AGGREGATE_LEVELS,
 	appointmentsWeekly,
 	clockFlowsWeekly,
-	DIMENSION_COLUMNS,
+	LEVEL_DIMENSIONS,
+	levelTable,
+	rollupSql,
 	stageFlowsWeekly,
+	type AggregateLevel,
 	waitingListWeekly,
 	type WeeksParams
 } from '../../src/lib/metrics/index.ts';
 
-const DIMS = DIMENSION_COLUMNS.join(', ');
-
-/** An aggregate table: its name, the SQL that makes it, and the order its rows are published in. */
+/** An aggregate table: its name, the SQL that makes it, and the columns it adds to the dimensions. */
 export interface Aggregate {
 	name: string;
 	sql: (weeks: WeeksParams) => string;
-	/**
-	 * The week first, so that a week's rows sit together in a row group or two and a reader that
-	 * wants a census or a period fetches only those row groups (by their min and max week_end);
-	 * then the filter columns; then a key unique within the table, so re-runs write the same bytes.
-	 */
-	orderBy: string;
+	/** Its own breakdown columns, after the week and the filter columns: with them, a unique key. */
+	breakdown: readonly string[];
+	/** Its additive counts, summed when it is rolled up to a coarser level. */
+	counts: readonly string[];
 }
 
 export const AGGREGATES: readonly Aggregate[] = [
 	{
 		name: 'waiting_list_weekly',
 		sql: (weeks) => waitingListWeekly(weeks),
-		orderBy: `week_end, ${DIMS}, week_band`
+		breakdown: ['week_band'],
+		counts: ['pathways']
 	},
 	{
 		name: 'clock_flows_weekly',
 		sql: () => clockFlowsWeekly(),
-		orderBy: `week_end, ${DIMS}, flow, stop_reason`
+		breakdown: ['flow', 'stop_reason'],
+		counts: ['pathways']
 	},
 	{
 		name: 'appointments_weekly',
 		sql: () => appointmentsWeekly(),
-		orderBy: `week_end, ${DIMS}, attendance_type, consultation_medium, outcome`
+		breakdown: ['attendance_type', 'consultation_medium', 'outcome'],
+		counts: ['appointments']
 	},
 	{
 		name: 'stage_flows_weekly',
 		sql: (weeks) => stageFlowsWeekly(weeks),
-		orderBy: `week_end, ${DIMS}, stage`
+		breakdown: ['stage'],
+		counts: ['arrivals', 'departures', 'queue', 'departed_days']
 	}
 ];
 
 /**
- * Builds every aggregate as a table of the same name. The weekly censuses run from the week of
- * the first referral to the last Sunday on or before the extract date.
+ * The order an aggregate's rows are published in at a level: the week first, so that a week's
+ * rows sit together in a row group or two and a reader that wants a census or a period fetches
+ * only those row groups (by their min and max week_end); then the level's filter columns and the
+ * breakdown, a key unique within the table, so re-runs write the same bytes.
+ */
+export function aggregateOrder({ breakdown }: Aggregate, level: AggregateLevel): string {
+	return ['week_end', ...LEVEL_DIMENSIONS[level], ...breakdown].join(', ');
+}
+
+/**
+ * Builds every aggregate as a table of the same name, at the provider level, and its roll-ups to
+ * the commissioner and national levels (levels.ts) as `NAME_commissioner` and `NAME_national`.
+ * The weekly censuses run from the week of the first referral to the last Sunday on or before
+ * the extract date.
  */
 export async function buildAggregates(
 	db: Db,
@@ -65,8 +81,12 @@ export async function buildAggregates(
 		`SELECT strftime(MIN(referral_date), '%Y-%m-%d') AS first FROM pathways`
 	);
 	const weeks = { from: (first as string | null) ?? extractDate, to: extractDate };
-	for (const { name, sql } of AGGREGATES) {
+	for (const { name, sql, breakdown, counts } of AGGREGATES) {
 		await db.run(`CREATE OR REPLACE TABLE ${name} AS\n${sql(weeks)}`);
+		for (const level of AGGREGATE_LEVELS.filter((l) => l !== 'provider')) {
+			await db.run(`CREATE OR REPLACE TABLE ${levelTable(name, level)} AS
+${rollupSql({ from: name, level, breakdown, counts })}`);
+		}
 		lap(name);
 	}
 }

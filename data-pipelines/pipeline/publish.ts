@@ -11,7 +11,8 @@ import type { Db } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
 import type { DatasetFile, DatasetManifest, DatasetTable } from '../../src/lib/dataset/schema.ts';
-import { AGGREGATES } from './aggregates.ts';
+import { aggregateOrder, AGGREGATES } from './aggregates.ts';
+import { AGGREGATE_LEVELS, levelTable } from '../../src/lib/metrics/levels.ts';
 import { firstView } from '../../src/lib/metrics/overview-view.ts';
 import { stopwatch } from '../lib/stopwatch.ts';
 import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
@@ -26,13 +27,16 @@ import {
 } from './reference.ts';
 
 /** Version of the published dataset's layout (manifest, files, tables, columns). */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** How a published table is laid out and the order its rows are written in. */
 export interface PublishedTable {
 	name: string;
 	kind: DatasetTable['kind'];
-	/** One file per provider (`NAME/provider=CODE/NAME.parquet`), or one file (`aggregates/NAME.parquet`). */
+	/**
+	 * One file per provider (`NAME/provider=CODE/NAME.parquet`) or commissioner, or one file; the
+	 * aggregates' files are under `aggregates/`.
+	 */
 	partitionedBy: DatasetTable['partitionedBy'];
 	/**
 	 * Within a file: the dashboard's other filter columns first, ending in a key that is unique, so
@@ -67,20 +71,25 @@ export const TABLES: readonly PublishedTable[] = [
 			'commissioner_code, specialty_code, priority, stage, entered_date, pathway_id, stage_seq',
 		identifiers: ['pathway_id']
 	},
-	...AGGREGATES.map(({ name, orderBy }): PublishedTable => ({
-		name,
-		kind: 'aggregate',
-		partitionedBy: null,
-		orderBy,
-		identifiers: []
-	}))
+	...AGGREGATES.flatMap((aggregate) =>
+		AGGREGATE_LEVELS.map((level): PublishedTable => ({
+			name: levelTable(aggregate.name, level),
+			kind: 'aggregate',
+			partitionedBy: level === 'national' ? null : level,
+			orderBy: aggregateOrder(aggregate, level),
+			identifiers: []
+		}))
+	)
 ];
 
 /** The manifest written beside the Parquet: the same type the dashboard reads. */
 export type Manifest = DatasetManifest;
 
-/** Provider codes are validated ODS codes; checked again here because they become folder names. */
-const SAFE_PROVIDER = /^[A-Z0-9]{3,6}$/;
+/**
+ * Provider and commissioner codes are validated ODS codes; checked again here because they become
+ * folder names.
+ */
+const SAFE_CODE = /^[A-Z0-9]{3,6}$/;
 
 /** The length of a Parquet file's footer: its metadata, the 4-byte length and `PAR1`. */
 async function footerBytes(path: string, size: number): Promise<number> {
@@ -131,34 +140,48 @@ WHERE value IS NOT NULL`);
 	}
 }
 
-/** The files a table is written to: one per provider, or one when it is not partitioned. */
+/** The files a table is written to: one per provider or commissioner, or one when it is not split. */
 async function plannedFiles(
 	db: Db,
-	{ name, partitionedBy }: PublishedTable
-): Promise<{ file: string; provider: string | null; expected: number }[]> {
+	{ name, kind, partitionedBy }: PublishedTable
+): Promise<{ file: string; partition: string | null; expected: number }[]> {
+	const dir = kind === 'aggregate' ? `aggregates/${name}` : name;
 	if (partitionedBy === null) {
 		const [{ rows }] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS rows FROM ${name}`);
-		return [{ file: `aggregates/${name}.parquet`, provider: null, expected: rows as number }];
+		return [{ file: `${dir}.parquet`, partition: null, expected: rows as number }];
 	}
-	const providers =
-		(await db.all(`SELECT provider_code AS provider, CAST(COUNT(*) AS DOUBLE) AS rows
-FROM ${name} GROUP BY provider_code ORDER BY provider_code`)) as {
-			provider: string;
-			rows: number;
-		}[];
+	const column = `${partitionedBy}_code`;
+	const parts = (await db.all(`SELECT ${column} AS value, CAST(COUNT(*) AS DOUBLE) AS rows
+FROM ${name} GROUP BY ${column} ORDER BY ${column}`)) as { value: string | null; rows: number }[];
 	// A table with no rows is one empty file, so that readers still find its columns.
-	if (providers.length === 0)
-		return [{ file: `${name}/${name}.parquet`, provider: null, expected: 0 }];
-	return providers.map(({ provider, rows }) => {
-		if (!SAFE_PROVIDER.test(provider)) {
-			throw new Error(`provider_code "${provider}" cannot name a folder: expected an ODS code`);
+	if (parts.length === 0) return [{ file: `${dir}/${name}.parquet`, partition: null, expected: 0 }];
+	return parts.map(({ value, rows }) => {
+		// Rows with no code (a commissioner unknown to the extract) go in a file of their own,
+		// which no filter reads but which keeps the table's counts whole.
+		if (value === null) {
+			return {
+				file: `${dir}/${partitionedBy}=unknown/${name}.parquet`,
+				partition: null,
+				expected: rows
+			};
 		}
-		return { file: `${name}/provider=${provider}/${name}.parquet`, provider, expected: rows };
+		if (!SAFE_CODE.test(value)) {
+			throw new Error(`${column} "${value}" in ${name} cannot name a folder: expected an ODS code`);
+		}
+		return {
+			file: `${dir}/${partitionedBy}=${value}/${name}.parquet`,
+			partition: value,
+			expected: rows
+		};
 	});
 }
 
 /** Writes one table's Parquet files into `staging`, verifies their row counts, and describes them. */
-async function writeTable(db: Db, staging: string, table: PublishedTable): Promise<DatasetTable> {
+export async function writeTable(
+	db: Db,
+	staging: string,
+	table: PublishedTable
+): Promise<DatasetTable> {
 	const { name, orderBy, identifiers } = table;
 	const shared = sharedIdentifiers();
 	const replaced = identifiers.map((c) =>
@@ -172,13 +195,17 @@ FROM ${name} t${joins.join('')}`;
 	const planned = await plannedFiles(db, table);
 	// Pseudonymise once into a staging table, then cut one file per provider from it: joining the
 	// pseudonyms again for every provider's file would cost a hash build per file.
-	const source = planned.length > 1 ? `publishing_${name}` : null;
+	const source = planned.length > 1 && identifiers.length > 0 ? `publishing_${name}` : null;
 	if (source) await db.run(`CREATE OR REPLACE TEMP TABLE ${source} AS ${select}`);
 	const files: DatasetFile[] = [];
-	for (const { file, provider, expected } of planned) {
+	for (const { file, partition, expected } of planned) {
 		const path = join(staging, file);
 		await mkdir(dirname(path), { recursive: true });
-		const where = provider === null ? '' : `\nWHERE provider_code = ${sqlString(provider)}`;
+		const column = `${table.partitionedBy}_code`;
+		const where =
+			table.partitionedBy === null
+				? ''
+				: `\nWHERE ${column} ${partition === null ? 'IS NULL' : `= ${sqlString(partition)}`}`;
 		const query = source ? `SELECT * FROM ${source}${where}` : `${select}${where}`;
 		await db.run(`COPY (${query}
 ORDER BY ${orderBy})
@@ -192,7 +219,7 @@ TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`
 		const { size } = await stat(path);
 		files.push({
 			file,
-			provider,
+			partition,
 			rows: rows as number,
 			bytes: size,
 			footerBytes: await footerBytes(path, size),

@@ -193,36 +193,88 @@ test('a filter change updates the URL and the numbers; the link, back and forwar
 	expect(await tiles(page, { priority: 'two_week_wait' })).toEqual(twoWeek);
 });
 
-test('the Parquet is read with range requests, and nothing leaves the origin', async ({ page }) => {
+test('the Parquet is read by range requests, only the files a view needs, and nothing leaves the origin', async ({
+	page
+}) => {
 	const foreign = watchOrigin(page, proxy.url);
+	const manifest = JSON.parse(await readFile(join(E2E_DATASET, 'manifest.json'), 'utf8'));
+	const DASHBOARD = ['waiting_list_weekly', 'clock_flows_weekly', 'appointments_weekly'];
+	const parquet = () => proxy.served.filter((s) => s.path.endsWith('.parquet'));
+	const all: typeof proxy.served = [];
+	/** The Parquet files read since the last call, after checking each is read only in part. */
+	const readSince = () => {
+		const served = parquet();
+		all.push(...served);
+		proxy.reset();
+		return served;
+	};
+
+	// All providers: the national level, one file per aggregate, only the weeks needed.
 	proxy.reset();
 	await page.goto(`${proxy.url}/`);
 	await tiles(page);
-	// A filter needs the engine and the aggregates' rows for the census week and the period.
 	await page.getByLabel('Priority').selectOption('urgent');
 	await tiles(page, { priority: 'urgent' });
-	const manifest = JSON.parse(await readFile(join(E2E_DATASET, 'manifest.json'), 'utf8'));
-	const parquet = proxy.served.filter((s) => s.path.endsWith('.parquet'));
-	expect(parquet.length).toBeGreaterThan(0);
-	for (const s of parquet) {
+	const national = readSince();
+	for (const table of DASHBOARD) {
+		const { files, bytes } = manifest.tables[`${table}_national`];
+		const fetched = national
+			.filter((s) => s.path === `/data/${files[0].file}`)
+			.reduce((a, s) => a + s.bytes, 0);
+		expect(fetched, `${table}_national was read`).toBeGreaterThan(0);
+		expect(fetched, `${table}_national: only the columns and row groups needed`).toBeLessThan(
+			bytes
+		);
+	}
+	expect(
+		national
+			.map((s) => s.path)
+			.filter((p) => !/^\/data\/aggregates\/\w+_weekly_national\.parquet$/.test(p)),
+		'only the national aggregates (the event-level tables are never read)'
+	).toEqual([]);
+
+	// Drill-down to one provider (one with rows in every table): its files, and no other's.
+	const partitions = (table: string) =>
+		(manifest.tables[table].files as { partition: string | null }[]).map((f) => f.partition);
+	const provider = (await optionValues(page, 'filter-provider')).find((p) =>
+		DASHBOARD.every((table) => partitions(table).includes(p))
+	)!;
+	expect(provider).toBeDefined();
+	await page.getByLabel('Provider').selectOption(provider);
+	await tiles(page, { provider, priority: 'urgent' });
+	const drilled = readSince().map((s) => s.path);
+	for (const table of DASHBOARD) {
+		expect(drilled, `${table} of ${provider}`).toContain(
+			`/data/aggregates/${table}/provider=${provider}/${table}.parquet`
+		);
+	}
+	expect(
+		drilled.filter((p) => !p.includes(`/provider=${provider}/`)),
+		`only ${provider}'s partition`
+	).toEqual([]);
+
+	// One commissioner, any provider: that commissioner's files of the commissioner level.
+	const commissioner = (await optionValues(page, 'filter-commissioner'))[0];
+	await page.getByLabel('Provider').selectOption('');
+	await tiles(page, { priority: 'urgent' });
+	await page.getByLabel('Commissioner (sub-ICB)').selectOption(commissioner);
+	await tiles(page, { commissioner, priority: 'urgent' });
+	const byCommissioner = readSince().map((s) => s.path);
+	expect(byCommissioner.length).toBeGreaterThan(0);
+	expect(
+		byCommissioner.filter(
+			(p) =>
+				!new RegExp(
+					`^/data/aggregates/\\w+_weekly_commissioner/commissioner=${commissioner}/`
+				).test(p)
+		),
+		`only ${commissioner}'s partition of the commissioner level`
+	).toEqual([]);
+
+	for (const s of all) {
 		expect(s.range, `${s.path} asked for a range`).toMatch(/^bytes=\d+-\d*$/);
 		expect(s.status, `${s.path} answered with part of the file`).toBe(206);
 	}
-	for (const table of ['waiting_list_weekly', 'clock_flows_weekly', 'appointments_weekly']) {
-		const { files, bytes } = manifest.tables[table] as { files: { file: string }[]; bytes: number };
-		const path = `/data/${files[0].file}`;
-		const fetched = parquet.filter((s) => s.path === path).reduce((a, s) => a + s.bytes, 0);
-		expect(fetched, `${table} was read`).toBeGreaterThan(0);
-		expect(fetched, `${table}: only the columns and row groups needed`).toBeLessThan(bytes);
-	}
-	const unneeded = parquet.filter(
-		(s) =>
-			!/^\/data\/aggregates\/(waiting_list|clock_flows|appointments)_weekly\.parquet$/.test(s.path)
-	);
-	expect(
-		unneeded.map((s) => s.path),
-		'tables the overview does not use (the event-level tables are never read)'
-	).toEqual([]);
 	expect(foreign).toEqual([]);
 });
 

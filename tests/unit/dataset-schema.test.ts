@@ -8,9 +8,12 @@ import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
 import {
 	AGGREGATE_TABLES,
-	DASHBOARD_TABLES,
-	SUPPORTED_SCHEMA_VERSION
+	DASHBOARD_AGGREGATES,
+	levelColumns,
+	SUPPORTED_SCHEMA_VERSION,
+	type DashboardAggregate
 } from '../../src/lib/dataset/schema.ts';
+import { AGGREGATE_LEVELS, levelTable } from '../../src/lib/metrics/levels.ts';
 
 const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
 const DUCKDB_TYPES = { string: 'VARCHAR', date: 'DATE', boolean: 'BOOLEAN', integer: 'INTEGER' };
@@ -34,7 +37,14 @@ describe('the published dataset and the dashboard agree', () => {
 		expect(manifest.schemaVersion).toBe(SUPPORTED_SCHEMA_VERSION);
 	});
 
-	it.each(Object.entries({ ...DASHBOARD_TABLES, ...AGGREGATE_TABLES }))(
+	const dashboard = (Object.keys(DASHBOARD_AGGREGATES) as DashboardAggregate[]).flatMap(
+		(aggregate) =>
+			AGGREGATE_LEVELS.map(
+				(level) =>
+					[levelTable(aggregate, level), { columns: levelColumns(aggregate, level) }] as const
+			)
+	);
+	it.each([...dashboard, ...Object.entries(AGGREGATE_TABLES)])(
 		'every file of %s has every column the dashboard reads, typed as it expects',
 		async (table, spec) => {
 			const db = await openDb();

@@ -74,23 +74,25 @@ describe('runPipeline on good input', () => {
 			quarantined: 0,
 			rules: {}
 		});
-		expect(manifest.schemaVersion).toBe(2);
+		expect(manifest.schemaVersion).toBe(3);
 		expect(manifest.tables.pathways.rows).toBe(14);
 		expect(manifest.tables.appointments.rows).toBe(11);
 		expect(Object.keys(manifest.tables)).toEqual([
 			'pathways',
 			'appointments',
 			'stage_intervals',
-			'waiting_list_weekly',
-			'clock_flows_weekly',
-			'appointments_weekly',
-			'stage_flows_weekly'
+			...[
+				'waiting_list_weekly',
+				'clock_flows_weekly',
+				'appointments_weekly',
+				'stage_flows_weekly'
+			].flatMap((name) => [name, `${name}_commissioner`, `${name}_national`])
 		]);
 		expect(manifest.dataPeriod).toEqual({ from: '2023-04-22', to: '2025-07-05' });
 		expect(manifest.pseudonymisation.demoKey).toBe(true);
 	});
 
-	it('publishes each event-level table as one file per provider and each aggregate as one file, all in the manifest', async () => {
+	it('publishes each event-level table as one file per provider and each aggregate at three levels, all in the manifest', async () => {
 		const out = join(dir, 'layout');
 		const { manifest } = await runPipeline({
 			input: FIXTURE,
@@ -103,19 +105,45 @@ describe('runPipeline on good input', () => {
 			partitionedBy: 'provider',
 			rows: 14,
 			files: [
-				{ file: 'pathways/provider=RBD/pathways.parquet', provider: 'RBD', rows: 13 },
-				{ file: 'pathways/provider=RTH/pathways.parquet', provider: 'RTH', rows: 1 }
+				{ file: 'pathways/provider=RBD/pathways.parquet', partition: 'RBD', rows: 13 },
+				{ file: 'pathways/provider=RTH/pathways.parquet', partition: 'RTH', rows: 1 }
 			]
 		});
-		expect(manifest.tables.appointments.files.map((f) => [f.provider, f.rows])).toEqual([
+		expect(manifest.tables.appointments.files.map((f) => [f.partition, f.rows])).toEqual([
 			['RBD', 9],
 			['RTH', 2]
 		]);
 		expect(manifest.tables.waiting_list_weekly).toMatchObject({
 			kind: 'aggregate',
-			partitionedBy: null,
-			files: [{ file: 'aggregates/waiting_list_weekly.parquet', provider: null }]
+			partitionedBy: 'provider',
+			files: [
+				{
+					file: 'aggregates/waiting_list_weekly/provider=RBD/waiting_list_weekly.parquet',
+					partition: 'RBD'
+				},
+				{
+					file: 'aggregates/waiting_list_weekly/provider=RTH/waiting_list_weekly.parquet',
+					partition: 'RTH'
+				}
+			]
 		});
+		const commissioners = manifest.tables.waiting_list_weekly_commissioner;
+		expect(commissioners).toMatchObject({ kind: 'aggregate', partitionedBy: 'commissioner' });
+		expect(commissioners.files.length).toBeGreaterThan(0);
+		for (const f of commissioners.files) {
+			expect(f.file).toBe(
+				`aggregates/waiting_list_weekly_commissioner/commissioner=${f.partition}/waiting_list_weekly_commissioner.parquet`
+			);
+		}
+		expect(manifest.tables.waiting_list_weekly_national).toMatchObject({
+			kind: 'aggregate',
+			partitionedBy: null,
+			files: [{ file: 'aggregates/waiting_list_weekly_national.parquet', partition: null }]
+		});
+		// Every level counts the same waiting list.
+		expect(manifest.tables.waiting_list_weekly_national.rows).toBeLessThanOrEqual(
+			manifest.tables.waiting_list_weekly.rows
+		);
 		const db = await openDb();
 		try {
 			for (const [name, table] of Object.entries(manifest.tables)) {
@@ -125,12 +153,18 @@ describe('runPipeline on good input', () => {
 					const bytes = await readFile(join(out, f.file));
 					expect(bytes.length, f.file).toBe(f.bytes);
 					expect(createHash('sha256').update(bytes).digest('hex'), f.file).toBe(f.sha256);
-					const where = f.provider === null ? 'true' : `provider_code <> '${f.provider}'`;
+					const column = `${table.partitionedBy}_code`;
+					const where =
+						table.partitionedBy === null
+							? 'false'
+							: f.partition === null
+								? `${column} IS NOT NULL`
+								: `${column} IS DISTINCT FROM '${f.partition}'`;
 					const [row] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS n,
   CAST(COUNT(*) FILTER (WHERE ${where}) AS DOUBLE) AS others
 FROM read_parquet('${join(out, f.file)}')`);
 					expect(row.n, f.file).toBe(f.rows);
-					if (f.provider !== null) expect(row.others, `${f.file}: other providers`).toBe(0);
+					expect(row.others, `${f.file}: rows of other partitions`).toBe(0);
 				}
 			}
 		} finally {
@@ -145,7 +179,7 @@ FROM read_parquet('${join(out, f.file)}')`);
 		const out = join(dir, 'empty');
 		const { manifest } = await runPipeline({ input, out, extractDate: '2025-07-31', key: DEMO });
 		expect(manifest.tables.pathways.files).toMatchObject([
-			{ file: 'pathways/pathways.parquet', provider: null, rows: 0 }
+			{ file: 'pathways/pathways.parquet', partition: null, rows: 0 }
 		]);
 		const db = await openDb();
 		try {
@@ -217,7 +251,9 @@ FROM read_parquet('${join(out, f.file)}')`);
 				key: DEMO
 			});
 			const files = Object.values(manifest.tables).flatMap((t) => t.files.map((f) => f.file));
-			expect(files.length).toBe(10);
+			// 3 event-level tables and 4 aggregates for each of the 2 providers, 4 national
+			// aggregates, and 9 commissioner files (one of appointments for no known commissioner).
+			expect(files.length).toBe(27);
 			for (const file of files) {
 				const path = join(dir, 'good-ids', file);
 				const [{ hits }] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS hits

@@ -15,6 +15,7 @@ import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.t
 import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
 import {
 	addDays,
+	aggregateLevel,
 	appointmentOutcomes,
 	appointmentOutcomesFromWeekly,
 	appointmentsByOutcomeFromWeekly,
@@ -22,6 +23,9 @@ import {
 	clockFlowsByWeekFromWeekly,
 	clockFlowsWeekly,
 	filterConditions,
+	levelTable,
+	overviewQueries,
+	rollupSql,
 	stageFlowsFromWeekly,
 	stageFlowsWeekly,
 	waitingListSummary,
@@ -31,6 +35,7 @@ import {
 	whereAll,
 	type MetricFilters
 } from '../../src/lib/metrics/index.ts';
+import { AGGREGATES } from '../../data-pipelines/pipeline/aggregates.ts';
 import { copyTable, nativeEngine, wasmEngine, type Engine } from '../helpers/engines.ts';
 
 const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
@@ -123,6 +128,14 @@ beforeAll(async () => {
 		await engine.run(
 			`CREATE TABLE stage_flows_weekly AS ${stageFlowsWeekly({ ...WEEKS, stageIntervals: 'syn_stage_intervals' })}`
 		);
+		// The coarser levels, made as the pipeline makes them.
+		for (const { name, breakdown, counts } of AGGREGATES) {
+			for (const level of ['commissioner', 'national'] as const) {
+				await engine.run(
+					`CREATE TABLE ${levelTable(name, level)} AS ${rollupSql({ from: name, level, breakdown, counts })}`
+				);
+			}
+		}
 	}
 });
 
@@ -280,6 +293,33 @@ ORDER BY stage`);
 					else expect(row.mean_days_departed).toBeCloseTo(want.mean_days_departed as number, 9);
 				});
 			}
+		}
+	);
+
+	it.each(FILTERS)(
+		'each aggregate at the level the filters need sums to the provider level, week by week, filters %j',
+		async (filters) => {
+			const level = aggregateLevel(filters);
+			for (const { name, breakdown, counts } of AGGREGATES) {
+				const sums = (table: string) =>
+					query(`SELECT week_end, ${breakdown.join(', ')},
+  ${counts.map((c) => `CAST(SUM(${c}) AS DOUBLE) AS ${c}`).join(', ')}
+FROM ${table}
+${whereAll(filterConditions(filters))}
+GROUP BY ALL ORDER BY ALL`);
+				const atLevel = await sums(levelTable(name, level));
+				expect(atLevel, `${name} at the ${level} level`).toEqual(await sums(name));
+				if (!filters.provider) expect(atLevel.length, name).toBeGreaterThan(0);
+			}
+			// And the overview the dashboard works out at that level equals the pathways' figures.
+			const asOf = '2024-06-30';
+			const [fromLevel] = await query(
+				overviewQueries({ asOf, from: '2023-07-03', to: asOf, filters }, 'weekly').waitingList
+			);
+			const [fromPathways] = await query(
+				waitingListSummary({ asOf, filters, pathways: 'syn_pathways' })
+			);
+			expect(fromLevel).toEqual(fromPathways);
 		}
 	);
 

@@ -1,17 +1,23 @@
 /**
- * The published dataset as the dashboard reads it (schema version 2): the manifest, and which
+ * The published dataset as the dashboard reads it (schema version 3): the manifest, and which
  * columns of which table each page needs, with their types. The pipeline writes these columns
  * (data-pipelines/sql, src/lib/metrics for the aggregates); a test keeps the two in step.
  *
- * Layout (version 2):
+ * Layout (version 3):
  * - event-level tables, one Parquet file per provider: `pathways/provider=RBD/pathways.parquet`,
  *   `appointments/provider=RBD/appointments.parquet`, `stage_intervals/provider=RBD/…`;
  *   a table with no rows at all is one empty file, `pathways/pathways.parquet`, with no provider;
- * - weekly aggregates, one file each: `aggregates/waiting_list_weekly.parquet`, …;
- * - `manifest.json` lists every file with its provider, rows, bytes, footer length and SHA-256.
+ * - weekly aggregates at three levels (src/lib/metrics/levels.ts): one file per provider,
+ *   `aggregates/waiting_list_weekly/provider=RBD/waiting_list_weekly.parquet`; one per
+ *   commissioner, `aggregates/waiting_list_weekly_commissioner/commissioner=15N/…`; and one
+ *   national file, `aggregates/waiting_list_weekly_national.parquet`;
+ * - `manifest.json` lists every file with its partition, rows, bytes, footer length and SHA-256.
  * Every Parquet file is ZSTD, sorted by the filter columns (provider, commissioner, specialty,
  * priority) and then a unique key, so a re-run on the same input writes the same bytes.
  */
+
+import { DIMENSION_COLUMNS } from '../metrics/filters.ts';
+import { LEVEL_DIMENSIONS, type AggregateLevel } from '../metrics/levels.ts';
 
 export type ColumnType = 'string' | 'date' | 'boolean' | 'integer';
 
@@ -28,10 +34,12 @@ const FILTER_COLUMN_TYPES = {
 } as const;
 
 /**
- * The tables the dashboard loads into DuckDB-WASM, with the columns it reads: the overview works
- * from the weekly aggregates only, reading just the row groups of the weeks a view shows.
+ * The aggregates the dashboard loads into DuckDB-WASM, with the columns it reads (at the provider
+ * level; the other levels lack the columns they sum away): the overview works from the weekly
+ * aggregates only, reading just the files of the level a view needs and the row groups of its
+ * weeks.
  */
-export const DASHBOARD_TABLES = {
+export const DASHBOARD_AGGREGATES = {
 	waiting_list_weekly: {
 		columns: { week_end: 'date', ...FILTER_COLUMN_TYPES, week_band: 'integer', pathways: 'integer' }
 	},
@@ -48,7 +56,18 @@ export const DASHBOARD_TABLES = {
 	}
 } as const satisfies Record<string, TableSpec>;
 
-export type DashboardTable = keyof typeof DASHBOARD_TABLES;
+export type DashboardAggregate = keyof typeof DASHBOARD_AGGREGATES;
+
+/** The columns the dashboard reads of an aggregate at a level: those the level keeps. */
+export function levelColumns(
+	aggregate: DashboardAggregate,
+	level: AggregateLevel
+): Record<string, ColumnType> {
+	const dropped = DIMENSION_COLUMNS.filter((c) => !LEVEL_DIMENSIONS[level].includes(c));
+	return Object.fromEntries(
+		Object.entries(DASHBOARD_AGGREGATES[aggregate].columns).filter(([c]) => !dropped.includes(c))
+	);
+}
 
 /**
  * The weekly aggregates every dataset publishes (data-pipelines/pipeline/aggregates.ts), with
@@ -96,8 +115,12 @@ export type AggregateTable = keyof typeof AGGREGATE_TABLES;
 export interface DatasetFile {
 	/** Path inside the dataset folder, `/`-separated: `pathways/provider=RBD/pathways.parquet`. */
 	file: string;
-	/** The provider whose rows the file holds; null for a file that is not one provider's. */
-	provider: string | null;
+	/**
+	 * The provider (or commissioner, by the table's `partitionedBy`) whose rows the file holds;
+	 * null for a table kept in one file, or for the file of rows with no code
+	 * (`commissioner=unknown`), which no filter reads.
+	 */
+	partition: string | null;
 	rows: number;
 	bytes: number;
 	/**
@@ -112,8 +135,8 @@ export interface DatasetFile {
 export interface DatasetTable {
 	/** `facts`: one row per pathway, appointment or stage; `aggregate`: weekly additive counts. */
 	kind: 'facts' | 'aggregate';
-	/** `provider` when there is one file per provider; null for a single file. */
-	partitionedBy: 'provider' | null;
+	/** `provider` or `commissioner` when there is one file per code; null for a single file. */
+	partitionedBy: 'provider' | 'commissioner' | null;
 	rows: number;
 	bytes: number;
 	files: DatasetFile[];
@@ -132,4 +155,4 @@ export interface DatasetManifest {
 }
 
 /** The layout version this dashboard reads; the pipeline writes the same (publish.ts). */
-export const SUPPORTED_SCHEMA_VERSION = 2;
+export const SUPPORTED_SCHEMA_VERSION = 3;

@@ -2,16 +2,28 @@
  * Opens the published dataset in the browser. First the manifest and `first-view.json` (the
  * default view of each page, worked out when the dataset was published), so a page can draw its
  * first figures at once. The query engine (DuckDB-WASM) starts beside them; a view that needs it
- * asks {@link OpenDataset.prepare} for its weeks, and only the row groups of the weekly aggregates
- * that hold those weeks are fetched (range requests) and added to the engine's tables, named as in
- * the pipeline so the metric SQL from src/lib/metrics runs unchanged.
+ * asks {@link OpenDataset.prepare} for its census, period and filters. Only the files of the
+ * aggregate level those filters need (src/lib/metrics/levels.ts: one national file, or the chosen
+ * provider's or commissioner's files) are opened, only the row groups that hold the view's weeks
+ * are fetched (range requests), and they are added to the engine's tables, named as in the
+ * pipeline so the metric SQL from src/lib/metrics runs unchanged.
  */
 import type { FirstView, OverviewPeriod } from '../metrics/overview-view.ts';
 import type { QueryRows } from '../metrics/overview.ts';
+import type { FilterKey, MetricFilters } from '../metrics/filters.ts';
 import {
-	DASHBOARD_TABLES,
+	aggregateLevel,
+	levelTable,
+	partitionValues,
+	type AggregateLevel
+} from '../metrics/levels.ts';
+import {
+	DASHBOARD_AGGREGATES,
+	levelColumns,
 	SUPPORTED_SCHEMA_VERSION,
-	type DashboardTable,
+	type ColumnType,
+	type DashboardAggregate,
+	type DatasetFile,
 	type DatasetManifest
 } from '../dataset/schema.ts';
 import { arrowTable } from './arrow-columns.ts';
@@ -38,8 +50,17 @@ export interface OpenDataset {
 	manifest: DatasetManifest;
 	/** The default views, worked out at publishing; null for a dataset published without them. */
 	firstView: FirstView | null;
-	/** Loads what a view of this census and period needs (once; later calls return at once). */
-	prepare(period: OverviewPeriod): Promise<void>;
+	/**
+	 * Loads what a view of this census, period and filters needs (once; later calls for data
+	 * already loaded return at once).
+	 */
+	prepare(period: OverviewPeriod, filters?: MetricFilters): Promise<void>;
+	/**
+	 * The codes each filter can take, for a dataset published without `first-view.json`: the
+	 * providers and commissioners from the manifest's files, the rest from the national level
+	 * of the weeks loaded.
+	 */
+	options(period: OverviewPeriod): Promise<Record<FilterKey, string[]>>;
 	/** Runs SQL on the engine (start it with {@link prepare} first). */
 	query: QueryRows;
 	/** The engine, started when the dataset opened. */
@@ -86,16 +107,28 @@ async function fetchFirstView(base: string): Promise<FirstView | null> {
 	return view?.overview?.data?.metrics ? view : null;
 }
 
-/** The weeks (by `week_end`) each table must hold for a view of this census and period. */
-function weeksNeeded(table: DashboardTable, { asOf, from, to }: OverviewPeriod) {
-	return table === 'waiting_list_weekly' ? { min: asOf, max: asOf } : { min: from, max: to };
+/** The weeks (by `week_end`) an aggregate must hold for a view of this census and period. */
+function weeksNeeded(aggregate: DashboardAggregate, { asOf, from, to }: OverviewPeriod) {
+	return aggregate === 'waiting_list_weekly' ? { min: asOf, max: asOf } : { min: from, max: to };
 }
 
-/** One aggregate table in the engine: its files' footers, and the row groups already added. */
+const SQL_TYPES: Record<ColumnType, string> = {
+	string: 'VARCHAR',
+	date: 'DATE',
+	boolean: 'BOOLEAN',
+	integer: 'INTEGER'
+};
+
+/**
+ * One aggregate at one level in the engine: the footers of its files opened so far, and the row
+ * groups already added. The table is created empty first, so a view whose filters match no file
+ * (a provider with no rows in it) finds it and counts nothing.
+ */
 class LoadedTable {
-	readonly name: DashboardTable;
-	#files: Promise<OpenParquet[]> | null = null;
-	#loaded = new Set<string>();
+	readonly name: string;
+	readonly #spec: Record<string, ColumnType>;
+	readonly #files: Map<string, Promise<OpenParquet>> = new Map();
+	readonly #loaded = new Set<string>();
 	#created = false;
 	/** Loads run one after another, so no row group is added twice. */
 	#queue: Promise<void> = Promise.resolve();
@@ -103,57 +136,83 @@ class LoadedTable {
 	readonly #manifest: DatasetManifest;
 	readonly #stats: LoadStats;
 
-	constructor(name: DashboardTable, base: string, manifest: DatasetManifest, stats: LoadStats) {
+	constructor(
+		name: string,
+		spec: Record<string, ColumnType>,
+		base: string,
+		manifest: DatasetManifest,
+		stats: LoadStats
+	) {
 		this.name = name;
+		this.#spec = spec;
 		this.#base = base;
 		this.#manifest = manifest;
 		this.#stats = stats;
 	}
 
-	#open(): Promise<OpenParquet[]> {
-		this.#files ??= (async () => {
-			const entry = this.#manifest.tables[this.name];
-			if (!entry?.files?.length) {
-				throw new DatasetError(`The dataset has no ${this.name} table: publish it again.`);
-			}
-			return Promise.all(
-				entry.files.map((f) =>
-					openParquet({
-						url: `${this.#base}/${f.file}`,
-						byteLength: f.bytes,
-						footerBytes: f.footerBytes
-					})
-				)
-			);
-		})().catch((error: Error) => {
-			this.#files = null;
-			throw error instanceof DatasetError
-				? error
-				: new DatasetError(`The ${this.name} table could not be read: ${error.message}`);
-		});
-		return this.#files;
+	#unreadable(error: Error): DatasetError {
+		return error instanceof DatasetError
+			? error
+			: new DatasetError(`The ${this.name} table could not be read: ${error.message}`);
 	}
 
-	load(db: Engine, min: string, max: string): Promise<void> {
-		const next = this.#queue.then(() => this.#load(db, min, max));
+	/** The table's files holding these partitions (every file when it is kept in one). */
+	#filesFor(partitions: readonly string[] | null): DatasetFile[] {
+		const entry = this.#manifest.tables[this.name];
+		if (!entry?.files?.length) {
+			throw new DatasetError(`The dataset has no ${this.name} table: publish it again.`);
+		}
+		if (entry.partitionedBy === null || partitions === null) return entry.files;
+		return entry.files.filter((f) => f.partition !== null && partitions.includes(f.partition));
+	}
+
+	#open(f: DatasetFile): Promise<OpenParquet> {
+		let opened = this.#files.get(f.file);
+		if (!opened) {
+			opened = openParquet({
+				url: `${this.#base}/${f.file}`,
+				byteLength: f.bytes,
+				footerBytes: f.footerBytes
+			});
+			this.#files.set(f.file, opened);
+			opened.catch(() => this.#files.delete(f.file));
+		}
+		return opened;
+	}
+
+	load(db: Engine, min: string, max: string, partitions: readonly string[] | null): Promise<void> {
+		const next = this.#queue.then(() => this.#load(db, min, max, partitions));
 		this.#queue = next.catch(() => {});
 		return next;
 	}
 
-	async #load(db: Engine, min: string, max: string): Promise<void> {
-		const spec = DASHBOARD_TABLES[this.name].columns;
-		const columns = Object.keys(spec);
-		for (const parquet of await this.#open()) {
+	async #load(
+		db: Engine,
+		min: string,
+		max: string,
+		partitions: readonly string[] | null
+	): Promise<void> {
+		const files = this.#filesFor(partitions);
+		if (!this.#created) {
+			const columns = Object.entries(this.#spec).map(([c, t]) => `${c} ${SQL_TYPES[t]}`);
+			await db.query(`CREATE OR REPLACE TABLE ${this.name} (${columns.join(', ')})`);
+			this.#created = true;
+		}
+		// Every file's footer at once, then each file's new row groups.
+		const opened = await Promise.all(files.map((f) => this.#open(f))).catch((error: Error) => {
+			throw this.#unreadable(error);
+		});
+		for (const parquet of opened) {
 			const wanted = rowGroupsOverlapping(parquet.metadata, 'week_end', min, max).filter(
 				(g) => !this.#loaded.has(`${parquet.url}#${g}`)
 			);
-			// The first load creates the table even when no row group matches, so queries find it.
-			if (wanted.length === 0 && this.#created) continue;
-			const data = await readRowGroups(parquet, wanted, columns).catch((error: Error) => {
-				throw new DatasetError(`The ${this.name} table could not be read: ${error.message}`);
-			});
-			await db.insertArrow(this.name, arrowTable(data.columns, spec), !this.#created);
-			this.#created = true;
+			if (wanted.length === 0) continue;
+			const data = await readRowGroups(parquet, wanted, Object.keys(this.#spec)).catch(
+				(error: Error) => {
+					throw this.#unreadable(error);
+				}
+			);
+			await db.insertArrow(this.name, arrowTable(data.columns, this.#spec), false);
 			for (const g of wanted) this.#loaded.add(`${parquet.url}#${g}`);
 			this.#stats.rowGroups += wanted.length;
 			this.#stats.rows += data.rows;
@@ -164,29 +223,61 @@ class LoadedTable {
 async function open(base: string): Promise<OpenDataset> {
 	const [manifest, firstView] = await Promise.all([fetchManifest(base), fetchFirstView(base)]);
 	const loaded: LoadStats = { rowGroups: 0, rows: 0 };
-	const tables = (Object.keys(DASHBOARD_TABLES) as DashboardTable[]).map(
-		(name) => new LoadedTable(name, base, manifest, loaded)
-	);
+	const tables = new Map<string, LoadedTable>();
+	const table = (aggregate: DashboardAggregate, level: AggregateLevel) => {
+		const name = levelTable(aggregate, level);
+		let t = tables.get(name);
+		if (!t) {
+			t = new LoadedTable(name, levelColumns(aggregate, level), base, manifest, loaded);
+			tables.set(name, t);
+		}
+		return t;
+	};
 	// Started now, in its worker, while the page draws the first view.
 	const started = engine();
 	started.catch(() => {});
+	const query: QueryRows = async (sql) => {
+		const result = await (await started).query(sql);
+		return result.toArray().map((row) => row.toJSON() as Record<string, unknown>);
+	};
+	const prepare = async (period: OverviewPeriod, filters: MetricFilters = {}) => {
+		const db = await started;
+		const level = aggregateLevel(filters);
+		const partitions = level === 'national' ? null : partitionValues(level, filters);
+		await Promise.all(
+			(Object.keys(DASHBOARD_AGGREGATES) as DashboardAggregate[]).map((aggregate) => {
+				const { min, max } = weeksNeeded(aggregate, period);
+				return table(aggregate, level).load(db, min, max, partitions);
+			})
+		);
+	};
+	const partitionsOf = (name: string) =>
+		[...new Set((manifest.tables[name]?.files ?? []).flatMap((f) => f.partition ?? []))].sort();
 	return {
 		manifest,
 		firstView,
 		loaded,
 		engine: () => started,
-		async prepare(period) {
-			const db = await started;
-			await Promise.all(
-				tables.map((t) => {
-					const { min, max } = weeksNeeded(t.name, period);
-					return t.load(db, min, max);
-				})
+		prepare,
+		query,
+		async options(period) {
+			await prepare(period);
+			const national = levelTable('clock_flows_weekly', 'national');
+			const [specialty, priority] = await Promise.all(
+				(['specialty_code', 'priority'] as const).map(async (column) =>
+					(
+						await query(
+							`SELECT DISTINCT ${column} AS value FROM ${national} WHERE ${column} IS NOT NULL ORDER BY value`
+						)
+					).map((r) => String(r.value))
+				)
 			);
-		},
-		async query(sql) {
-			const table = await (await started).query(sql);
-			return table.toArray().map((row) => row.toJSON() as Record<string, unknown>);
+			return {
+				provider: partitionsOf('clock_flows_weekly'),
+				commissioner: partitionsOf(levelTable('clock_flows_weekly', 'commissioner')),
+				specialty,
+				priority
+			};
 		}
 	};
 }

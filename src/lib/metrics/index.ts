@@ -13,4 +13,5 @@ export * from './waiting-list-weekly.ts';
 export * from './appointments-weekly.ts';
 export * from './clock-flows-weekly.ts';
 export * from './stage-flows-weekly.ts';
+export * from './levels.ts';
 export * from './overview-view.ts';

@@ -7,6 +7,7 @@
  */
 import { dimensionValues } from './dimensions.ts';
 import { FILTER_KEYS, type FilterKey, type MetricFilters } from './filters.ts';
+import { aggregateLevel, levelTable } from './levels.ts';
 import { overviewMetrics, type OverviewMetrics, type QueryRows } from './overview.ts';
 import type { WeekBandRow } from './waiting-list.ts';
 import { waitingListByWeekBandFromWeekly } from './waiting-list-weekly.ts';
@@ -42,7 +43,13 @@ export async function overviewView(
 ): Promise<OverviewViewData> {
 	const [metrics, bands] = await Promise.all([
 		overviewMetrics(query, { asOf, from, to, filters }, 'weekly'),
-		query(waitingListByWeekBandFromWeekly({ asOf, filters }))
+		query(
+			waitingListByWeekBandFromWeekly({
+				asOf,
+				filters,
+				aggregate: levelTable('waiting_list_weekly', aggregateLevel(filters))
+			})
+		)
 	]);
 	return { metrics, bands: bands as unknown as WeekBandRow[] };
 }

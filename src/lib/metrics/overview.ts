@@ -5,6 +5,7 @@ import { waitingListSummary, type WaitingListSummaryRow } from './waiting-list.t
 import { waitingListSummaryFromWeekly } from './waiting-list-weekly.ts';
 import { referralsReceivedFromWeekly } from './clock-flows-weekly.ts';
 import { appointmentOutcomesFromWeekly } from './appointments-weekly.ts';
+import { aggregateLevel, levelTable } from './levels.ts';
 
 /** Runs one SQL statement and returns its rows as plain objects with JS numbers and strings. */
 export type QueryRows = (sql: string) => Promise<Record<string, unknown>[]>;
@@ -39,7 +40,8 @@ export interface OverviewMetrics {
 /**
  * Where the overview's figures are worked out from: `facts`, the pathway and appointment tables
  * (any census date and period); `weekly`, the additive weekly aggregates (a census on a week end,
- * a period of whole weeks), which is what the dashboard reads. Both give the same figures for the
+ * a period of whole weeks), at the least detailed level the filters allow (levels.ts), which is
+ * what the dashboard reads. Both give the same figures for the
  * same week-aligned view; tests hold them to it.
  */
 export type OverviewSource = 'facts' | 'weekly';
@@ -50,10 +52,25 @@ export function overviewQueries(
 	source: OverviewSource = 'facts'
 ) {
 	if (source === 'weekly') {
+		const level = aggregateLevel(filters);
 		return {
-			waitingList: waitingListSummaryFromWeekly({ asOf, filters }),
-			referrals: referralsReceivedFromWeekly({ from, to, filters }),
-			appointments: appointmentOutcomesFromWeekly({ from, to, filters })
+			waitingList: waitingListSummaryFromWeekly({
+				asOf,
+				filters,
+				aggregate: levelTable('waiting_list_weekly', level)
+			}),
+			referrals: referralsReceivedFromWeekly({
+				from,
+				to,
+				filters,
+				aggregate: levelTable('clock_flows_weekly', level)
+			}),
+			appointments: appointmentOutcomesFromWeekly({
+				from,
+				to,
+				filters,
+				aggregate: levelTable('appointments_weekly', level)
+			})
 		};
 	}
 	return {
