@@ -11,6 +11,7 @@ import {
 import ehWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { tableToIPC, type Table } from 'apache-arrow';
+import { MEMORY_LIMIT, queryFailureMessage } from './query-failure.ts';
 
 /** A query that failed, with the SQL that failed and the engine's own message. */
 export class QueryError extends Error {
@@ -30,14 +31,9 @@ export interface Engine {
 	readyMs: number;
 }
 
-/** DuckDB-WASM's memory limit: well inside what a 32-bit WebAssembly tab can address. */
-export const MEMORY_LIMIT = '1GB';
+export { MEMORY_LIMIT };
 
 let starting: Promise<Engine> | null = null;
-
-function firstLine(error: unknown): string {
-	return (error instanceof Error ? error.message : String(error)).split('\n')[0];
-}
 
 async function start(): Promise<Engine> {
 	const began = performance.now();
@@ -69,13 +65,17 @@ async function start(): Promise<Engine> {
 			try {
 				return await Promise.race([conn.query(sql), death]);
 			} catch (error) {
-				throw new QueryError(`the query failed: ${firstLine(error)}`, sql, { cause: error });
+				throw new QueryError(queryFailureMessage(error), sql, { cause: error });
 			}
 		},
 		async insertArrow(name, table, create = true) {
 			if (create) await conn.query(`DROP TABLE IF EXISTS ${name}`);
 			const ipc = tableToIPC(table, 'stream');
-			await Promise.race([conn.insertArrowFromIPCStream(ipc, { name, create }), death]);
+			try {
+				await Promise.race([conn.insertArrowFromIPCStream(ipc, { name, create }), death]);
+			} catch (error) {
+				throw new QueryError(queryFailureMessage(error), `INSERT INTO ${name}`, { cause: error });
+			}
 		}
 	};
 }
