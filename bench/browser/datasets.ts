@@ -58,11 +58,13 @@ async function filesUnder(dir: string): Promise<string[]> {
 		.sort();
 }
 
-/** A hash of every file under the folders, names and contents. */
-async function sourceHash(folders: string[]): Promise<string> {
+/** A hash of every file under the folders (or of the files named), names and contents. */
+async function sourceHash(paths: string[]): Promise<string> {
 	const hash = createHash('sha256');
-	for (const folder of folders) {
-		for (const file of await filesUnder(resolve(folder))) {
+	for (const path of paths) {
+		const real = resolve(path);
+		const files = (await stat(real)).isFile() ? [real] : await filesUnder(real);
+		for (const file of files) {
 			hash.update(relative(process.cwd(), file)).update('\0');
 			hash.update(await readFile(file)).update('\0');
 		}

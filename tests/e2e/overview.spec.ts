@@ -209,6 +209,9 @@ test('the Parquet is read by range requests, only the files a view needs, and no
 		return served;
 	};
 
+	// This dataset is small enough that the page would load every provider in the background
+	// (the next test); here it may not, to show what a region or England does.
+	await page.addInitScript(() => localStorage.setItem('pathway-insight:prefetch-bytes', '0'));
 	// All providers: the national level, one file per aggregate, only the weeks needed.
 	proxy.reset();
 	await page.goto(`${proxy.url}/`);
@@ -276,6 +279,31 @@ test('the Parquet is read by range requests, only the files a view needs, and no
 		expect(s.status, `${s.path} answered with part of the file`).toBe(206);
 	}
 	expect(foreign).toEqual([]);
+});
+
+test('a small dataset’s providers and commissioners load in the background, so a filter change fetches nothing', async ({
+	page
+}) => {
+	proxy.reset();
+	await page.goto(`${proxy.url}/`);
+	await tiles(page);
+	const manifest = JSON.parse(await readFile(join(E2E_DATASET, 'manifest.json'), 'utf8'));
+	const providerFiles = (manifest.tables.clock_flows_weekly.files as { file: string }[]).map(
+		(f) => `/data/${f.file}`
+	);
+	// Every provider's file of the period's flows is fetched without a filter being chosen.
+	await expect
+		.poll(() => {
+			const fetched = new Set(proxy.served.map((s) => s.path));
+			return providerFiles.filter((f) => !fetched.has(f));
+		})
+		.toEqual([]);
+	await page.waitForLoadState('networkidle');
+	proxy.reset();
+	const provider = (await optionValues(page, 'filter-provider'))[0];
+	await page.getByLabel('Provider').selectOption(provider);
+	await tiles(page, { provider });
+	expect(proxy.served.filter((s) => s.path.endsWith('.parquet')).map((s) => s.path)).toEqual([]);
 });
 
 test('the overview, an empty view and the About page pass axe-core (WCAG 2.2 AA)', async ({

@@ -56,6 +56,13 @@ export interface OpenDataset {
 	 */
 	prepare(period: OverviewPeriod, filters?: MetricFilters): Promise<void>;
 	/**
+	 * When the provider and commissioner levels' rows for this census and period are few (a trust
+	 * or an ICB, up to {@link PREFETCH_BYTES}), loads them all, so that every later change of
+	 * filter is answered without a fetch; for a region or England, does nothing, and each
+	 * provider or commissioner is loaded when a view first asks for it.
+	 */
+	prefetch(period: OverviewPeriod): Promise<void>;
+	/**
 	 * The codes each filter can take, for a dataset published without `first-view.json`: the
 	 * providers and commissioners from the manifest's files, the rest from the national level
 	 * of the weeks loaded.
@@ -105,6 +112,19 @@ async function fetchFirstView(base: string): Promise<FirstView | null> {
 	if (!response?.ok) return null;
 	const view = (await response.json().catch(() => null)) as FirstView | null;
 	return view?.overview?.data?.metrics ? view : null;
+}
+
+/** Prefetch the detailed levels when what a period needs of them is estimated at most this. */
+export const PREFETCH_BYTES = 3_000_000;
+
+/**
+ * The prefetch limit: {@link PREFETCH_BYTES}, unless `localStorage['pathway-insight:prefetch-bytes']`
+ * says otherwise (the e2e tests set 0 to watch a small dataset load one provider at a time).
+ */
+function prefetchLimit(): number {
+	const set = globalThis.localStorage?.getItem('pathway-insight:prefetch-bytes');
+	const n = set === null || set === undefined ? NaN : Number(set);
+	return Number.isFinite(n) && n >= 0 ? n : PREFETCH_BYTES;
 }
 
 /** The weeks (by `week_end`) an aggregate must hold for a view of this census and period. */
@@ -251,6 +271,34 @@ async function open(base: string): Promise<OpenDataset> {
 			})
 		);
 	};
+	const detailed = (['provider', 'commissioner'] as const).flatMap((level) =>
+		(Object.keys(DASHBOARD_AGGREGATES) as DashboardAggregate[]).map((aggregate) => ({
+			aggregate,
+			level
+		}))
+	);
+	/** What a period needs of the detailed levels: their bytes, a census's share or a year's. */
+	const detailedBytes = () => {
+		const period = manifest.dataPeriod;
+		if (!period) return 0;
+		const days = (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000;
+		const weeks = Math.max(1, days / 7);
+		return detailed.reduce((sum, { aggregate, level }) => {
+			const bytes = manifest.tables[levelTable(aggregate, level)]?.bytes ?? 0;
+			const share = aggregate === 'waiting_list_weekly' ? 2 / weeks : 53 / weeks;
+			return sum + bytes * Math.min(1, share);
+		}, 0);
+	};
+	const prefetch = async (period: OverviewPeriod) => {
+		if (detailedBytes() > prefetchLimit()) return;
+		const db = await started;
+		await Promise.all(
+			detailed.map(({ aggregate, level }) => {
+				const { min, max } = weeksNeeded(aggregate, period);
+				return table(aggregate, level).load(db, min, max, null);
+			})
+		);
+	};
 	const partitionsOf = (name: string) =>
 		[...new Set((manifest.tables[name]?.files ?? []).flatMap((f) => f.partition ?? []))].sort();
 	return {
@@ -259,6 +307,7 @@ async function open(base: string): Promise<OpenDataset> {
 		loaded,
 		engine: () => started,
 		prepare,
+		prefetch,
 		query,
 		async options(period) {
 			await prepare(period);
