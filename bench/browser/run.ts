@@ -45,6 +45,7 @@ export interface LoadSummary {
 	loads: number;
 	firstKpiMs: number | null;
 	engineReadyMs: number | null;
+	settledMs: number | null;
 	viewReadyMs: number | null;
 	chartsDrawnMs: number;
 	parquetFetch: { firstStartMs: number; lastEndMs: number } | null;
@@ -117,6 +118,7 @@ function summarise(loads: LoadResult[]): LoadSummary {
 		loads: loads.length,
 		firstKpiMs: medianOrNull(pick('firstKpiMs')),
 		engineReadyMs: medianOrNull(pick('engineReadyMs')),
+		settledMs: medianOrNull(pick('settledMs')),
 		viewReadyMs: medianOrNull(pick('viewReadyMs')),
 		chartsDrawnMs: median(pick('chartsDrawnMs')),
 		parquetFetch: loads.every((l) => l.parquetFetch)

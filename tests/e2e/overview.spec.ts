@@ -211,7 +211,7 @@ test('the Parquet is read by range requests, only the files a view needs, and no
 
 	// This dataset is small enough that the page would load every provider in the background
 	// (the next test); here it may not, to show what a region or England does.
-	await page.addInitScript(() => localStorage.setItem('pathway-insight:prefetch-bytes', '0'));
+	await page.addInitScript(() => localStorage.setItem('pathway-insight:prefetch-rows', '0'));
 	// All providers: the national level, one file per aggregate, only the weeks needed.
 	proxy.reset();
 	await page.goto(`${proxy.url}/`);

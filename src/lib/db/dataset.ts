@@ -57,8 +57,8 @@ export interface OpenDataset {
 	prepare(period: OverviewPeriod, filters?: MetricFilters): Promise<void>;
 	/**
 	 * When the provider and commissioner levels' rows for this census and period are few (a trust
-	 * or an ICB, up to {@link PREFETCH_BYTES}), loads them all, so that every later change of
-	 * filter is answered without a fetch; for a region or England, does nothing, and each
+	 * or an ICB, up to {@link PREFETCH_ROWS}), loads them all in the background once no view is
+	 * loading, so that later changes of filter are answered without a fetch. For a region or England it does nothing: each
 	 * provider or commissioner is loaded when a view first asks for it.
 	 */
 	prefetch(period: OverviewPeriod): Promise<void>;
@@ -115,16 +115,16 @@ async function fetchFirstView(base: string): Promise<FirstView | null> {
 }
 
 /** Prefetch the detailed levels when what a period needs of them is estimated at most this. */
-export const PREFETCH_BYTES = 3_000_000;
+export const PREFETCH_ROWS = 1_000_000;
 
 /**
- * The prefetch limit: {@link PREFETCH_BYTES}, unless `localStorage['pathway-insight:prefetch-bytes']`
+ * The prefetch limit: {@link PREFETCH_ROWS}, unless `localStorage['pathway-insight:prefetch-rows']`
  * says otherwise (the e2e tests set 0 to watch a small dataset load one provider at a time).
  */
 function prefetchLimit(): number {
-	const set = globalThis.localStorage?.getItem('pathway-insight:prefetch-bytes');
+	const set = globalThis.localStorage?.getItem('pathway-insight:prefetch-rows');
 	const n = set === null || set === undefined ? NaN : Number(set);
-	return Number.isFinite(n) && n >= 0 ? n : PREFETCH_BYTES;
+	return Number.isFinite(n) && n >= 0 ? n : PREFETCH_ROWS;
 }
 
 /** The weeks (by `week_end`) an aggregate must hold for a view of this census and period. */
@@ -150,6 +150,8 @@ class LoadedTable {
 	readonly #files: Map<string, Promise<OpenParquet>> = new Map();
 	readonly #loaded = new Set<string>();
 	#created = false;
+	/** Rows added to the engine's table so far. */
+	rowsLoaded = 0;
 	/** Loads run one after another, so no row group is added twice. */
 	#queue: Promise<void> = Promise.resolve();
 	readonly #base: string;
@@ -218,24 +220,35 @@ class LoadedTable {
 			await db.query(`CREATE OR REPLACE TABLE ${this.name} (${columns.join(', ')})`);
 			this.#created = true;
 		}
-		// Every file's footer at once, then each file's new row groups.
+		// Every file's footer at once, then each file's new row groups. The phases are measured
+		// (performance entries `pathway-insight:load:<table>:footers|read|insert`) for npm run bench.
+		const phase = (what: string, start: number) =>
+			performance.measure(`pathway-insight:load:${this.name}:${what}`, { start });
+		let began = performance.now();
 		const opened = await Promise.all(files.map((f) => this.#open(f))).catch((error: Error) => {
 			throw this.#unreadable(error);
 		});
+		phase('footers', began);
 		for (const parquet of opened) {
 			const wanted = rowGroupsOverlapping(parquet.metadata, 'week_end', min, max).filter(
 				(g) => !this.#loaded.has(`${parquet.url}#${g}`)
 			);
 			if (wanted.length === 0) continue;
+			began = performance.now();
 			const data = await readRowGroups(parquet, wanted, Object.keys(this.#spec)).catch(
 				(error: Error) => {
 					throw this.#unreadable(error);
 				}
 			);
-			await db.insertArrow(this.name, arrowTable(data.columns, this.#spec), false);
+			const arrow = arrowTable(data.columns, this.#spec);
+			phase(`read ${data.rows} rows`, began);
+			began = performance.now();
+			await db.insertArrow(this.name, arrow, false);
+			phase('insert', began);
 			for (const g of wanted) this.#loaded.add(`${parquet.url}#${g}`);
 			this.#stats.rowGroups += wanted.length;
 			this.#stats.rows += data.rows;
+			this.rowsLoaded += data.rows;
 		}
 	}
 }
@@ -260,47 +273,68 @@ async function open(base: string): Promise<OpenDataset> {
 		const result = await (await started).query(sql);
 		return result.toArray().map((row) => row.toJSON() as Record<string, unknown>);
 	};
-	const prepare = async (period: OverviewPeriod, filters: MetricFilters = {}) => {
+	const aggregates = Object.keys(DASHBOARD_AGGREGATES) as DashboardAggregate[];
+	/** Loads the aggregates at one level for a period: every file, or these partitions'. */
+	const loadLevel = async (
+		period: OverviewPeriod,
+		level: AggregateLevel,
+		partitions: readonly string[] | null
+	) => {
 		const db = await started;
-		const level = aggregateLevel(filters);
-		const partitions = level === 'national' ? null : partitionValues(level, filters);
 		await Promise.all(
-			(Object.keys(DASHBOARD_AGGREGATES) as DashboardAggregate[]).map((aggregate) => {
+			aggregates.map((aggregate) => {
 				const { min, max } = weeksNeeded(aggregate, period);
 				return table(aggregate, level).load(db, min, max, partitions);
 			})
 		);
 	};
-	const detailed = (['provider', 'commissioner'] as const).flatMap((level) =>
-		(Object.keys(DASHBOARD_AGGREGATES) as DashboardAggregate[]).map((aggregate) => ({
-			aggregate,
-			level
-		}))
-	);
-	/** What a period needs of the detailed levels: their bytes, a census's share or a year's. */
-	const detailedBytes = () => {
-		const period = manifest.dataPeriod;
-		if (!period) return 0;
-		const days = (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000;
-		const weeks = Math.max(1, days / 7);
-		return detailed.reduce((sum, { aggregate, level }) => {
-			const bytes = manifest.tables[levelTable(aggregate, level)]?.bytes ?? 0;
-			const share = aggregate === 'waiting_list_weekly' ? 2 / weeks : 53 / weeks;
-			return sum + bytes * Math.min(1, share);
+	// Views being loaded for: the prefetch waits while there are any.
+	let active = 0;
+	let waiting: (() => void)[] = [];
+	const quiet = () =>
+		active === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+	const prepare = async (period: OverviewPeriod, filters: MetricFilters = {}) => {
+		active++;
+		try {
+			const level = aggregateLevel(filters);
+			await loadLevel(period, level, level === 'national' ? null : partitionValues(level, filters));
+		} finally {
+			if (--active === 0) {
+				const ready = waiting;
+				waiting = [];
+				for (const resolve of ready) resolve();
+			}
+		}
+	};
+	/**
+	 * The rows the detailed levels hold for the weeks loaded: each aggregate's rows at those
+	 * levels, times the share of its national rows the weeks hold (known once they are loaded).
+	 */
+	const detailedRows = () =>
+		aggregates.reduce((sum, aggregate) => {
+			const national = manifest.tables[levelTable(aggregate, 'national')]?.rows ?? 0;
+			const share = national ? table(aggregate, 'national').rowsLoaded / national : 1;
+			const rows = (['provider', 'commissioner'] as const).reduce(
+				(n, level) => n + (manifest.tables[levelTable(aggregate, level)]?.rows ?? 0),
+				0
+			);
+			return sum + rows * share;
 		}, 0);
-	};
-	const prefetch = async (period: OverviewPeriod) => {
-		if (detailedBytes() > prefetchLimit()) return;
-		const db = await started;
-		await Promise.all(
-			detailed.map(({ aggregate, level }) => {
-				const { min, max } = weeksNeeded(aggregate, period);
-				return table(aggregate, level).load(db, min, max, null);
-			})
-		);
-	};
 	const partitionsOf = (name: string) =>
 		[...new Set((manifest.tables[name]?.files ?? []).flatMap((f) => f.partition ?? []))].sort();
+	const prefetchPeriod = async (period: OverviewPeriod) => {
+		await loadLevel(period, 'national', null);
+		if (detailedRows() > prefetchLimit()) return;
+		// Every file of each level in one load: decoding them together is quicker than one
+		// provider at a time, which made the bench's changes of filter wait on the main thread.
+		await quiet();
+		for (const level of ['provider', 'commissioner'] as const) await loadLevel(period, level, null);
+	};
+	let prefetching: Promise<void> = Promise.resolve();
+	const prefetch = (period: OverviewPeriod) => {
+		prefetching = prefetching.then(() => prefetchPeriod(period)).catch(() => {});
+		return prefetching;
+	};
 	return {
 		manifest,
 		firstView,
