@@ -15,10 +15,12 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readManifest } from '../../data-pipelines/lib/dataset.ts';
 import { openDb } from '../../data-pipelines/lib/duckdb.ts';
-import { AGGREGATES } from '../../data-pipelines/pipeline/aggregates.ts';
-import { TABLES, writeTable, type Manifest } from '../../data-pipelines/pipeline/publish.ts';
-import { firstView } from '../../src/lib/metrics/overview-view.ts';
-import { AGGREGATE_LEVELS, levelTable, rollupSql } from '../../src/lib/metrics/levels.ts';
+import { AGGREGATES, buildRollups } from '../../data-pipelines/pipeline/aggregates.ts';
+import {
+	writeAggregates,
+	writeFirstView,
+	type Manifest
+} from '../../data-pipelines/pipeline/publish.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
 
 /** A new code for copy `k` (1…) of the `i`-th code: a letter, the copy, and three digits. */
@@ -53,26 +55,17 @@ SELECT code, k, CASE WHEN k = 0 THEN code ELSE ${codeSql(letter)} END AS new_cod
 FROM (${codes(column)}) c CROSS JOIN range(${copies}) r(k)
 WHERE code IS NOT NULL`);
 		}
-		for (const { name, breakdown, counts } of AGGREGATES) {
+		for (const { name } of AGGREGATES) {
 			await db.run(`CREATE TABLE ${name} AS
 SELECT t.* REPLACE (p.new_code AS provider_code, c.new_code AS commissioner_code)
 FROM ${files(name)} t
 CROSS JOIN range(${copies}) r(k)
 JOIN provider_map p ON p.code = t.provider_code AND p.k = r.k
 LEFT JOIN commissioner_map c ON c.code = t.commissioner_code AND c.k = r.k`);
-			for (const level of AGGREGATE_LEVELS.filter((l) => l !== 'provider')) {
-				await db.run(`CREATE TABLE ${levelTable(name, level)} AS
-${rollupSql({ from: name, level, breakdown, counts })}`);
-			}
 		}
-		const tables: Manifest['tables'] = {};
-		for (const table of TABLES.filter((t) => t.kind === 'aggregate')) {
-			tables[table.name] = await writeTable(db, target, table);
-		}
-		if (slice.dataPeriod) {
-			const view = await firstView((sql) => db.all(sql), slice.dataPeriod.to);
-			await writeFile(join(target, 'first-view.json'), `${JSON.stringify(view)}\n`);
-		}
+		await buildRollups(db);
+		const tables = await writeAggregates(db, target);
+		if (slice.dataPeriod) await writeFirstView(db, target, slice.dataPeriod.to);
 		const reference = await readFile(join(sliceDir, 'reference.json')).catch(() => null);
 		if (reference) await writeFile(join(target, 'reference.json'), reference);
 		const manifest: Manifest = {

@@ -81,12 +81,34 @@ export async function buildAggregates(
 		`SELECT strftime(MIN(referral_date), '%Y-%m-%d') AS first FROM pathways`
 	);
 	const weeks = { from: (first as string | null) ?? extractDate, to: extractDate };
-	for (const { name, sql, breakdown, counts } of AGGREGATES) {
-		await db.run(`CREATE OR REPLACE TABLE ${name} AS\n${sql(weeks)}`);
-		for (const level of AGGREGATE_LEVELS.filter((l) => l !== 'provider')) {
-			await db.run(`CREATE OR REPLACE TABLE ${levelTable(name, level)} AS
-${rollupSql({ from: name, level, breakdown, counts })}`);
+	for (const aggregate of AGGREGATES) {
+		await db.run(`CREATE OR REPLACE TABLE ${aggregate.name} AS\n${aggregate.sql(weeks)}`);
+		await buildRollups(db, aggregate);
+		lap(aggregate.name);
+	}
+}
+
+/** The tables that roll an aggregate up to the commissioner and national levels, with their SQL. */
+export function rollupsOf({
+	name,
+	breakdown,
+	counts
+}: Aggregate): { table: string; sql: string }[] {
+	return AGGREGATE_LEVELS.filter((l) => l !== 'provider').map((level) => ({
+		table: levelTable(name, level),
+		sql: rollupSql({ from: name, level, breakdown, counts })
+	}));
+}
+
+/**
+ * Makes the coarser levels of the aggregates given (all of them by default) from their
+ * provider-level tables, which must exist: the pipeline, `npm run merge` and the bench's England
+ * all make them this way.
+ */
+export async function buildRollups(db: Db, ...aggregates: readonly Aggregate[]): Promise<void> {
+	for (const aggregate of aggregates.length ? aggregates : AGGREGATES) {
+		for (const { table, sql } of rollupsOf(aggregate)) {
+			await db.run(`CREATE OR REPLACE TABLE ${table} AS\n${sql}`);
 		}
-		lap(name);
 	}
 }

@@ -21,15 +21,19 @@ import { readManifest } from '../lib/dataset.ts';
 import { openDb } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
-import { firstView } from '../../src/lib/metrics/overview-view.ts';
-import { AGGREGATE_LEVELS, levelTable, rollupSql } from '../../src/lib/metrics/levels.ts';
 import {
 	COMPLETENESS_FIELDS,
 	type QualityFile,
 	type ReferenceFile
 } from '../../src/lib/reference/files.ts';
-import { AGGREGATES } from './aggregates.ts';
-import { SCHEMA_VERSION, TABLES, writeTable, type Manifest } from './publish.ts';
+import { AGGREGATES, buildRollups } from './aggregates.ts';
+import {
+	SCHEMA_VERSION,
+	TABLES,
+	writeAggregates,
+	writeFirstView,
+	type Manifest
+} from './publish.ts';
 import type { FileReport, RunReport } from './report.ts';
 import { newVersionDir, swapIn } from './swap.ts';
 
@@ -194,21 +198,16 @@ export async function mergeDatasets({
 			};
 		}
 		// Aggregates: the provider level is every region's rows; the other levels are made again.
-		for (const { name, breakdown, counts } of AGGREGATES) {
+		for (const { name } of AGGREGATES) {
 			const paths = manifests.flatMap((m, i) =>
 				m.tables[name].files.map((f) => sqlString(join(dirs[i], f.file)))
 			);
 			await db.run(
 				`CREATE TABLE ${name} AS SELECT * FROM read_parquet([${paths.join(', ')}], union_by_name = true)`
 			);
-			for (const level of AGGREGATE_LEVELS.filter((l) => l !== 'provider')) {
-				await db.run(`CREATE TABLE ${levelTable(name, level)} AS
-${rollupSql({ from: name, level, breakdown, counts })}`);
-			}
 		}
-		for (const table of TABLES.filter((t) => t.kind === 'aggregate')) {
-			tables[table.name] = await writeTable(db, staging, table);
-		}
+		await buildRollups(db);
+		Object.assign(tables, await writeAggregates(db, staging));
 		const periods = manifests.flatMap((m) => (m.dataPeriod ? [m.dataPeriod] : []));
 		const dataPeriod = periods.length
 			? {
@@ -232,10 +231,7 @@ ${rollupSql({ from: name, level, breakdown, counts })}`);
 				rowsAccepted: manifests.reduce((n, m) => n + m.source.rowsAccepted, 0)
 			}
 		};
-		if (dataPeriod) {
-			const view = await firstView((sql) => db.all(sql), dataPeriod.to);
-			await writeFile(join(staging, 'first-view.json'), `${JSON.stringify(view)}\n`);
-		}
+		if (dataPeriod) await writeFirstView(db, staging, dataPeriod.to);
 		const references = (
 			await Promise.all(dirs.map((d) => readJson<ReferenceFile>(d, 'reference.json')))
 		).filter((r) => r !== null);

@@ -245,6 +245,24 @@ TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${table.
 	};
 }
 
+/** Writes every aggregate table at every level into `staging`; their manifest entries. */
+export async function writeAggregates(db: Db, staging: string): Promise<Manifest['tables']> {
+	const tables: Manifest['tables'] = {};
+	for (const table of TABLES.filter((t) => t.kind === 'aggregate')) {
+		tables[table.name] = await writeTable(db, staging, table);
+	}
+	return tables;
+}
+
+/**
+ * Writes `first-view.json`, the overview's default view worked out from the aggregates in `db`,
+ * so the page draws it before its query engine has started.
+ */
+export async function writeFirstView(db: Db, staging: string, dataEnd: string): Promise<void> {
+	const view = await firstView((sql) => db.all(sql), dataEnd);
+	await writeFile(join(staging, 'first-view.json'), `${JSON.stringify(view)}\n`);
+}
+
 /** Quarantined rows as they were written, but for the identifiers, which are pseudonymised. */
 const QUARANTINE_COLUMNS = COLUMNS.map((c) =>
 	PSEUDONYMISED.includes(c) ? `pseudonym(r.${c}) AS ${c}` : `r.${c}`
@@ -303,12 +321,7 @@ export async function publish(
 		};
 		if (reference) await writeReference(staging, reference, await codesInData(db));
 		await writeQuality(staging, await completeness(db));
-		if (report.dataPeriod) {
-			// The overview's default view, from the aggregates just published: the page draws it
-			// before its query engine has started.
-			const view = await firstView((sql) => db.all(sql), report.dataPeriod.to);
-			await writeFile(join(staging, 'first-view.json'), `${JSON.stringify(view)}\n`);
-		}
+		if (report.dataPeriod) await writeFirstView(db, staging, report.dataPeriod.to);
 		lap('quarantine, reference, quality, first view');
 		report.publishTimings = seconds;
 		beforeReport();

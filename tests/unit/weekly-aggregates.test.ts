@@ -25,7 +25,6 @@ import {
 	filterConditions,
 	levelTable,
 	overviewQueries,
-	rollupSql,
 	stageFlowsFromWeekly,
 	stageFlowsWeekly,
 	waitingListSummary,
@@ -35,7 +34,7 @@ import {
 	whereAll,
 	type MetricFilters
 } from '../../src/lib/metrics/index.ts';
-import { AGGREGATES } from '../../data-pipelines/pipeline/aggregates.ts';
+import { AGGREGATES, rollupsOf } from '../../data-pipelines/pipeline/aggregates.ts';
 import { copyTable, nativeEngine, wasmEngine, type Engine } from '../helpers/engines.ts';
 
 const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
@@ -129,11 +128,9 @@ beforeAll(async () => {
 			`CREATE TABLE stage_flows_weekly AS ${stageFlowsWeekly({ ...WEEKS, stageIntervals: 'syn_stage_intervals' })}`
 		);
 		// The coarser levels, made as the pipeline makes them.
-		for (const { name, breakdown, counts } of AGGREGATES) {
-			for (const level of ['commissioner', 'national'] as const) {
-				await engine.run(
-					`CREATE TABLE ${levelTable(name, level)} AS ${rollupSql({ from: name, level, breakdown, counts })}`
-				);
+		for (const aggregate of AGGREGATES) {
+			for (const { table, sql } of rollupsOf(aggregate)) {
+				await engine.run(`CREATE TABLE ${table} AS ${sql}`);
 			}
 		}
 	}

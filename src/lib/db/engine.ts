@@ -31,8 +31,6 @@ export interface Engine {
 	readyMs: number;
 }
 
-export { MEMORY_LIMIT };
-
 let starting: Promise<Engine> | null = null;
 
 async function start(): Promise<Engine> {

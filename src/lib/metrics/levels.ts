@@ -17,10 +17,6 @@ export type AggregateLevel = 'provider' | 'commissioner' | 'national';
 
 export const AGGREGATE_LEVELS: readonly AggregateLevel[] = ['provider', 'commissioner', 'national'];
 
-/** The column each level's files are split by; null for the one national file. */
-export const LEVEL_PARTITION: Record<AggregateLevel, 'provider_code' | 'commissioner_code' | null> =
-	{ provider: 'provider_code', commissioner: 'commissioner_code', national: null };
-
 /** The filter columns each level keeps. */
 export const LEVEL_DIMENSIONS: Record<AggregateLevel, readonly string[]> = {
 	provider: DIMENSION_COLUMNS,
