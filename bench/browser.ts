@@ -7,8 +7,12 @@
  * WASM / native ratio. Writes `<out>/browser.json` and `<out>/browser.md`; exits 1 when Parquet
  * is not read by ranges.
  *
- *   node bench/browser.ts [--sizes small,icb[,england-slice,england]] [--changes 30] [--loads 3]
- *                         [--reuse-build] [--out bench/results]
+ *   node bench/browser.ts [--sizes small,icb[,england-slice,england,england-x7]] [--changes 30]
+ *                         [--loads 3] [--reuse-build] [--datasets-only] [--out bench/results]
+ *
+ * `england` is all seven regions, each generated and published on its own, then merged (about an
+ * hour and a half on 2 cores the first time); `england-x7` is the quick stand-in, the published
+ * slice copied to seven regions. `--datasets-only` makes (or checks) the datasets and stops.
  *
  * Datasets are cached in bench/.cache/browser/ (remade when the generator's or the pipeline's
  * code changes; `rm -rf bench/.cache/browser` to remake them anyway).
@@ -16,18 +20,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SIZES, type Size } from './browser/datasets.ts';
+import { ensureDataset, SIZES, type Size } from './browser/datasets.ts';
 import { markdownReport } from './browser/report.ts';
 import { runBrowserBench, type BenchResult } from './browser/run.ts';
 
 export const USAGE =
-	'usage: node bench/browser.ts [--sizes small,icb[,england-slice,england]] [--changes N] [--loads N] [--reuse-build] [--out DIR]';
+	'usage: node bench/browser.ts [--sizes small,icb[,england-slice,england,england-x7]] [--changes N] [--loads N] [--reuse-build] [--datasets-only] [--out DIR]';
 
 export interface CliOptions {
 	sizes: Size[];
 	changes: number;
 	loads: number;
 	reuseBuild: boolean;
+	datasetsOnly: boolean;
 	out: string;
 }
 
@@ -39,6 +44,7 @@ export function parseCli(argv: string[], defaults: Partial<CliOptions> = {}): Cl
 			changes: { type: 'string', default: String(defaults.changes ?? 30) },
 			loads: { type: 'string', default: String(defaults.loads ?? 3) },
 			'reuse-build': { type: 'boolean', default: defaults.reuseBuild ?? false },
+			'datasets-only': { type: 'boolean', default: defaults.datasetsOnly ?? false },
 			out: { type: 'string', default: defaults.out ?? 'bench/results' }
 		}
 	});
@@ -56,12 +62,15 @@ export function parseCli(argv: string[], defaults: Partial<CliOptions> = {}): Cl
 		changes: count('changes', values.changes, 1),
 		loads: count('loads', values.loads, 1),
 		reuseBuild: values['reuse-build'],
+		datasetsOnly: values['datasets-only'],
 		out: values.out
 	};
 }
 
 /** Runs the bench and writes its results; returns them. */
-export async function benchAndWrite(options: CliOptions): Promise<BenchResult> {
+export async function benchAndWrite(
+	options: Omit<CliOptions, 'datasetsOnly'>
+): Promise<BenchResult> {
 	const result = await runBrowserBench({
 		...options,
 		timeoutMs: 180_000,
@@ -81,6 +90,20 @@ if (import.meta.main) {
 	} catch (error) {
 		process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
 		process.exit(2);
+	}
+	if (options.datasetsOnly) {
+		try {
+			for (const size of options.sizes) {
+				const d = await ensureDataset(size, undefined, (line) =>
+					process.stderr.write(`bench: ${line}\n`)
+				);
+				process.stdout.write(`${JSON.stringify(d)}\n`);
+			}
+		} catch (error) {
+			process.stderr.write(`bench: the datasets could not be made: ${(error as Error).message}\n`);
+			process.exit(1);
+		}
+		process.exit(0);
 	}
 	let result: BenchResult;
 	try {

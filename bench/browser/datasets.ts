@@ -12,25 +12,32 @@ import { generate, type GenerateOptions } from '../../data-pipelines/generate/ge
 import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
 import { scaleUp } from './scale-up.ts';
+import { DEFAULT_SLICE_REGION, REGIONS } from '../../data-pipelines/generate/world.ts';
+import { readManifest } from '../../data-pipelines/lib/dataset.ts';
+import { mergeDatasets } from '../../data-pipelines/pipeline/merge.ts';
 
-export type Size = 'small' | 'icb' | 'england-slice' | 'england';
-export const SIZES: readonly Size[] = ['small', 'icb', 'england-slice', 'england'];
+export type Size = 'small' | 'icb' | 'england-slice' | 'england' | 'england-x7';
+export const SIZES: readonly Size[] = ['small', 'icb', 'england-slice', 'england', 'england-x7'];
 
-/** England, as seven copies of the slice (scale-up.ts): the regions are about a seventh each. */
+/** The quick stand-in for England: seven copies of the slice (scale-up.ts). */
 export const ENGLAND_COPIES = 7;
 
 const SEED = 42;
 /** The generator's default window (20 months from April 2024) ends here. */
 const EXTRACT_DATE = '2025-11-30';
 
-/** What each generated size is made from (England is scaled up from the slice). */
-const WORLDS: Record<Exclude<Size, 'england'>, Omit<GenerateOptions, 'out'>> = {
-	small: { scale: 'small' },
-	icb: { scale: 'icb' },
-	// One region (North East and Yorkshire, about a seventh of England), one year: bench/generate.ts's
-	// fixed slice, written as CSV so the pipeline reads it as it reads the others.
-	'england-slice': { scale: 'england', region: 'Y63', years: 1, format: 'csv' }
-};
+type World = Omit<GenerateOptions, 'out'>;
+
+/** One region of England for a year, written as CSV so the pipeline reads it as it reads the others. */
+const region = (code: string): World => ({
+	scale: 'england',
+	region: code,
+	years: 1,
+	format: 'csv'
+});
+
+/** What each generated size is made from (the two Englands are made from regions). */
+const WORLDS: Record<'small' | 'icb', World> = { small: { scale: 'small' }, icb: { scale: 'icb' } };
 
 /** Source folders whose content decides each step's output. */
 const GENERATOR_SOURCES = ['data-pipelines/generate', 'data-pipelines/lib'];
@@ -48,6 +55,19 @@ export interface Dataset {
 	/** Whether this run generated or published it (false: reused from the cache). */
 	made: { events: boolean; published: boolean };
 	seconds: { generate: number; publish: number };
+	/** How England was made, region by region (england only). */
+	regions?: RegionRun[];
+}
+
+export interface RegionRun {
+	region: string;
+	/** Events the pipeline read and the published dataset's size on disk. */
+	events: number;
+	parquetBytes: number;
+	/** Seconds this run spent (0 when reused from the cache). */
+	seconds: { generate: number; publish: number };
+	/** The process's peak resident memory once this region was published, in bytes (null: cached). */
+	peakRssBytes: number | null;
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -72,19 +92,30 @@ async function sourceHash(paths: string[]): Promise<string> {
 	return hash.digest('hex').slice(0, 16);
 }
 
-async function stamped(stampFile: string, key: string): Promise<boolean> {
+async function stampKey(stampFile: string): Promise<string | null> {
 	const text = await readFile(stampFile, 'utf8').catch(() => null);
-	return text !== null && JSON.parse(text).key === key;
+	return text === null ? null : (JSON.parse(text).key as string);
 }
 
-/** Generates and publishes `size` unless the cache already holds it for the current code. */
-export async function ensureDataset(
-	size: Size,
-	root = resolve('bench/.cache/browser'),
-	log: (line: string) => void = () => {}
-): Promise<Dataset> {
-	if (size === 'england') return ensureEngland(root, log);
-	const home = join(root, `${size}-seed${SEED}`);
+interface Published {
+	dir: string;
+	key: string;
+	made: { events: boolean; published: boolean };
+	seconds: { generate: number; publish: number };
+}
+
+/**
+ * Generates `world` and publishes it in `home` unless the cache already holds it for the current
+ * code. With `keepEvents` false the events are deleted once published (an England region's CSV
+ * is 7–13 GB, and making it again takes a minute or two).
+ */
+async function ensurePublished(
+	home: string,
+	world: World,
+	keepEvents: boolean,
+	log: (line: string) => void
+): Promise<Published> {
+	const name = relative(resolve('bench/.cache/browser'), home);
 	const events = join(home, 'events');
 	const dir = join(home, 'published');
 	const eventsStamp = join(home, 'events.stamp.json');
@@ -94,49 +125,129 @@ export async function ensureDataset(
 	const seconds = { generate: 0, publish: 0 };
 
 	const eventsKey = await sourceHash(GENERATOR_SOURCES);
-	if (!(await stamped(eventsStamp, eventsKey)) || !existsSync(events)) {
-		log(`generating the ${size} world (seed ${SEED})…`);
+	const key = `${eventsKey}-${await sourceHash(PIPELINE_SOURCES)}`;
+	if ((await stampKey(publishedStamp)) === key && existsSync(join(dir, 'manifest.json')))
+		return { dir, key, made, seconds };
+
+	if ((await stampKey(eventsStamp)) !== eventsKey || !existsSync(events)) {
+		log(`generating ${name} (seed ${SEED})…`);
 		await rm(events, { recursive: true, force: true });
-		await rm(publishedStamp, { force: true });
 		const began = performance.now();
-		await generate({ ...WORLDS[size], out: events, seed: SEED });
+		await generate({ ...world, out: events, seed: SEED });
 		seconds.generate = (performance.now() - began) / 1000;
-		await writeFile(eventsStamp, JSON.stringify({ key: eventsKey, seed: SEED, ...WORLDS[size] }));
+		await writeFile(eventsStamp, JSON.stringify({ key: eventsKey, seed: SEED, ...world }));
 		made.events = true;
 	}
+	log(`publishing ${name}…`);
+	await rm(publishedStamp, { force: true });
+	const began = performance.now();
+	await runPipeline({
+		input: events,
+		out: dir,
+		extractDate: EXTRACT_DATE,
+		key: keyFromEnvironment({}),
+		maxQuarantine: 1,
+		// Its own spill folder: DuckDB's default one is shared by every pipeline on the machine,
+		// and one that finishes removes it from under another.
+		tempDirectory: join(home, 'duckdb-tmp')
+	});
+	seconds.publish = (performance.now() - began) / 1000;
+	await writeFile(publishedStamp, JSON.stringify({ key }));
+	made.published = true;
+	if (!keepEvents) await rm(events, { recursive: true, force: true });
+	return { dir, key, made, seconds };
+}
 
-	const publishedKey = `${eventsKey}-${await sourceHash(PIPELINE_SOURCES)}`;
-	if (!(await stamped(publishedStamp, publishedKey)) || !existsSync(join(dir, 'manifest.json'))) {
-		log(`publishing the ${size} dataset…`);
-		const began = performance.now();
-		await runPipeline({
-			input: events,
-			out: dir,
-			extractDate: EXTRACT_DATE,
-			key: keyFromEnvironment({}),
-			maxQuarantine: 1,
-			// Its own spill folder: DuckDB's default one is shared by every pipeline on the machine,
-			// and one that finishes removes it from under another.
-			tempDirectory: join(home, 'duckdb-tmp')
-		});
-		seconds.publish = (performance.now() - began) / 1000;
-		await writeFile(publishedStamp, JSON.stringify({ key: publishedKey }));
-		made.published = true;
-	}
+/** Generates and publishes `size` unless the cache already holds it for the current code. */
+export async function ensureDataset(
+	size: Size,
+	root = resolve('bench/.cache/browser'),
+	log: (line: string) => void = () => {}
+): Promise<Dataset> {
+	if (size === 'england') return ensureEngland(root, log);
+	if (size === 'england-x7') return ensureEnglandScaledUp(root, log);
+	const home = join(
+		root,
+		size === 'england-slice' ? `england-${DEFAULT_SLICE_REGION}-seed${SEED}` : `${size}-seed${SEED}`
+	);
+	const world = size === 'england-slice' ? region(DEFAULT_SLICE_REGION) : WORLDS[size];
+	const { dir, made, seconds } = await ensurePublished(home, world, size !== 'england-slice', log);
 	return { size, dir, made, seconds };
 }
 
-/** England: the slice, published, then copied up to all seven regions (scale-up.ts). */
+/**
+ * All of England, made as a real deployment would on one machine: each of the seven regions
+ * generated (a year, as CSV), put through the pipeline on its own and its CSV deleted, largest
+ * first while the disk is emptiest; then `npm run merge`'s code joins the seven published
+ * datasets into one. Each region's run needs one region's memory and spill, not the country's.
+ */
 async function ensureEngland(root: string, log: (line: string) => void): Promise<Dataset> {
+	const order = [...REGIONS].sort((a, b) => b.population - a.population);
+	const regions: RegionRun[] = [];
+	const published: Published[] = [];
+	for (const r of order) {
+		const home = join(root, `england-${r.code}-seed${SEED}`);
+		const one = await ensurePublished(home, region(r.code), false, log);
+		published.push(one);
+		const manifest = await readManifest(one.dir);
+		regions.push({
+			region: `${r.code} ${r.name}`,
+			events: manifest.source.rowsRead,
+			parquetBytes: (await parquetOnDisk(one.dir)).bytes,
+			seconds: one.seconds,
+			peakRssBytes: one.made.published ? process.resourceUsage().maxRSS * 1024 : null
+		});
+		log(`${r.code} ${r.name}: ${manifest.source.rowsRead.toLocaleString('en-GB')} events`);
+	}
+	const home = join(root, `england-seed${SEED}`);
+	const dir = join(home, 'published');
+	const stamp = join(home, 'published.stamp.json');
+	await mkdir(home, { recursive: true });
+	const key = createHash('sha256')
+		.update(published.map((p) => p.key).join('\0'))
+		.digest('hex')
+		.slice(0, 16);
+	let mergeSeconds = 0;
+	const merged = (await stampKey(stamp)) !== key || !existsSync(join(dir, 'manifest.json'));
+	if (merged) {
+		log(`merging the ${published.length} regions into England…`);
+		await rm(stamp, { force: true });
+		const began = performance.now();
+		await mergeDatasets({
+			inputs: published.map((p) => p.dir),
+			out: dir,
+			tempDirectory: join(home, 'duckdb-tmp')
+		});
+		mergeSeconds = (performance.now() - began) / 1000;
+		await writeFile(stamp, JSON.stringify({ key }));
+	}
+	const sum = (f: (p: Published) => number) => published.reduce((n, p) => n + f(p), 0);
+	return {
+		size: 'england',
+		dir,
+		made: {
+			events: published.some((p) => p.made.events),
+			published: merged || published.some((p) => p.made.published)
+		},
+		seconds: {
+			generate: sum((p) => p.seconds.generate),
+			publish: sum((p) => p.seconds.publish) + mergeSeconds
+		},
+		regions
+	};
+}
+
+/** England's quick stand-in: the slice, published, then copied up to seven regions (scale-up.ts). */
+async function ensureEnglandScaledUp(root: string, log: (line: string) => void): Promise<Dataset> {
 	const slice = await ensureDataset('england-slice', root, log);
 	const home = join(root, `england-x${ENGLAND_COPIES}-seed${SEED}`);
 	const dir = join(home, 'published');
 	const stamp = join(home, 'published.stamp.json');
 	await mkdir(home, { recursive: true });
-	const sliceKey = await readFile(join(slice.dir, '..', 'published.stamp.json'), 'utf8');
-	const key = `${JSON.parse(sliceKey).key}-${await sourceHash(['bench/browser/scale-up.ts'])}`;
+	const sliceKey = await stampKey(join(slice.dir, '..', 'published.stamp.json'));
+	const key = `${sliceKey}-${await sourceHash(['bench/browser/scale-up.ts'])}`;
 	let seconds = 0;
-	const made = !(await stamped(stamp, key)) || !existsSync(join(dir, 'manifest.json'));
+	const made = (await stampKey(stamp)) !== key || !existsSync(join(dir, 'manifest.json'));
 	if (made) {
 		log(`scaling the England slice up to ${ENGLAND_COPIES} regions…`);
 		const began = performance.now();
@@ -145,7 +256,7 @@ async function ensureEngland(root: string, log: (line: string) => void): Promise
 		await writeFile(stamp, JSON.stringify({ key }));
 	}
 	return {
-		size: 'england',
+		size: 'england-x7',
 		dir,
 		made: { events: slice.made.events, published: made },
 		seconds: { generate: slice.seconds.generate, publish: slice.seconds.publish + seconds }

@@ -1,7 +1,7 @@
 /** The browser bench's results as a short Markdown page: one table per page and size. */
 import { markdownTable } from '../machine.ts';
 import { formatBytes, formatMs, type BudgetCheck } from './budgets.ts';
-import type { BenchResult, PageResult } from './run.ts';
+import type { BenchResult, PageResult, SizeResult } from './run.ts';
 
 const count = (n: number) => n.toLocaleString('en-GB');
 const msOr = (t: number | null) => (t === null ? '–' : formatMs(t));
@@ -126,6 +126,31 @@ function pageTable(r: PageResult): string {
 	return markdownTable(['metric', 'cold', 'warm', 'budget', 'met / distance'], rows);
 }
 
+/** How England was made, region by region, when it was (`--sizes england`). */
+function regionLines(d: SizeResult['dataset']): string[] {
+	if (!d.regions?.length) return [];
+	const made = d.regions.some((r) => r.seconds.publish > 0);
+	const rows = d.regions.map((r) => [
+		r.region,
+		count(r.events),
+		formatBytes(r.parquetBytes),
+		r.seconds.generate ? `${r.seconds.generate.toFixed(0)} s` : 'cached',
+		r.seconds.publish ? `${r.seconds.publish.toFixed(0)} s` : 'cached',
+		bytesOr(r.peakRssBytes)
+	]);
+	return [
+		'All seven regions, each generated for a year as CSV, put through `npm run pipeline` on its own ' +
+			'(its CSV deleted once published) and then joined by `npm run merge`' +
+			(made ? ':' : ' (in an earlier run; the times are from that run or not kept):'),
+		'',
+		markdownTable(
+			['region', 'events', 'published', 'generate', 'pipeline', 'peak RSS so far (bench process)'],
+			rows
+		),
+		''
+	];
+}
+
 export function markdownReport(result: BenchResult): string {
 	const m = result.machine;
 	const js = result.budgets.find((b) => b.budget.startsWith('app JS'))!;
@@ -153,6 +178,7 @@ export function markdownReport(result: BenchResult): string {
 				'',
 				`${count(d.events)} events published as ${d.parquetFiles} Parquet file(s), ${formatBytes(d.parquetBytes)}.`,
 				'',
+				...regionLines(d),
 				pageTable(page),
 				''
 			);
@@ -161,11 +187,12 @@ export function markdownReport(result: BenchResult): string {
 		}
 	}
 	const ran = new Set(result.options.sizes);
-	if (!ran.has('england'))
+	if (!ran.has('england') && !ran.has('england-x7'))
 		lines.push(
-			'England: not run. `--sizes england` publishes one region for a year (North East and Yorkshire, ' +
-				'about 55M events, a seventh of England), copies its aggregates to seven regions and measures that; ' +
-				'the England budget (filter change p95 ≤ 250 ms) has no figure here.',
+			'England: not run. `--sizes england` generates and publishes all seven regions for a year, one at a time ' +
+				'(about 380M events, an hour and a half on 2 cores the first time), and merges them; `--sizes england-x7` ' +
+				'copies the published North East and Yorkshire slice to seven regions instead, in minutes. ' +
+				'The England budget (filter change p95 ≤ 250 ms) has no figure here.',
 			''
 		);
 	if (result.failures.length)

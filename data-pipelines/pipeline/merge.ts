@@ -9,13 +9,14 @@
  * (the key itself is never in a dataset; publish every region with the same PATHWAY_INSIGHT_KEY
  * so that a patient seen in two regions has one pseudonym).
  *
- * Event-level files are copied as they are, with their manifest entries (bytes and SHA-256
- * unchanged). The provider-level aggregates are concatenated and the commissioner and national
+ * Event-level files are carried over as they are, with their manifest entries (bytes and SHA-256
+ * unchanged): hard-linked where the datasets share a disk (published files are never rewritten in
+ * place, so a link costs neither time nor space), copied where they do not. The provider-level aggregates are concatenated and the commissioner and national
  * levels made again from them by the pipeline's own code, as are `first-view.json`, the names
  * (`reference.json`), completeness (`quality.json`), quarantine and the run report, which adds up
  * the regions' counts file by file.
  */
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readManifest } from '../lib/dataset.ts';
 import { openDb } from '../lib/duckdb.ts';
@@ -123,6 +124,15 @@ function mergeReference(files: ReferenceFile[]): ReferenceFile {
 	};
 }
 
+/** A hard link to `from` at `to`, or a copy where a link cannot be made (another disk, say). */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+	try {
+		await link(from, to);
+	} catch {
+		await copyFile(from, to);
+	}
+}
+
 /** Merges the datasets into `out` (written beside it, checked, then swapped in); its manifest. */
 export async function mergeDatasets({
 	inputs,
@@ -186,7 +196,7 @@ export async function mergeDatasets({
 			const kept = files.length ? files : [{ f: manifests[0].tables[name].files[0], dir: dirs[0] }];
 			for (const { f, dir } of kept) {
 				await mkdir(dirname(join(staging, f.file)), { recursive: true });
-				await copyFile(join(dir, f.file), join(staging, f.file));
+				await linkOrCopy(join(dir, f.file), join(staging, f.file));
 			}
 			const entries = kept.map(({ f }) => f).sort((a, b) => (a.file < b.file ? -1 : 1));
 			tables[name] = {

@@ -26,14 +26,10 @@ import {
 	type DatasetFile,
 	type DatasetManifest
 } from '../dataset/schema.ts';
-import { arrowTable } from './arrow-columns.ts';
+import { arrowFromFolded } from './arrow-columns.ts';
 import { engine, type Engine } from './engine.ts';
-import {
-	openParquet,
-	readRowGroups,
-	rowGroupsOverlapping,
-	type OpenParquet
-} from './read-parquet.ts';
+import { AGGREGATE_COUNTS } from './aggregate-counts.ts';
+import { decodeParquet } from './parquet-pool.ts';
 
 /** A problem with the dataset itself, said so that the person running the app can fix it. */
 export class DatasetError extends Error {
@@ -140,15 +136,18 @@ const SQL_TYPES: Record<ColumnType, string> = {
 };
 
 /**
- * One aggregate at one level in the engine: the footers of its files opened so far, and the row
- * groups already added. The table is created empty first, so a view whose filters match no file
- * (a provider with no rows in it) finds it and counts nothing.
+ * One aggregate at one level in the engine, and the row groups of its files already added (the
+ * Parquet workers keep the files' footers). The table is created empty first, so a view whose
+ * filters match no file (a provider with no rows in it) finds it and counts nothing.
  */
 class LoadedTable {
 	readonly name: string;
 	readonly #spec: Record<string, ColumnType>;
-	readonly #files: Map<string, Promise<OpenParquet>> = new Map();
-	readonly #loaded = new Set<string>();
+	readonly #counts: readonly string[];
+	/** The Parquet worker this table's files are decoded in: one per aggregate. */
+	readonly #lane: string;
+	/** Each file's row groups already added, by URL. */
+	readonly #loaded = new Map<string, Set<number>>();
 	#created = false;
 	/** Rows added to the engine's table so far. */
 	rowsLoaded = 0;
@@ -161,12 +160,16 @@ class LoadedTable {
 	constructor(
 		name: string,
 		spec: Record<string, ColumnType>,
+		counts: readonly string[],
+		lane: string,
 		base: string,
 		manifest: DatasetManifest,
 		stats: LoadStats
 	) {
 		this.name = name;
 		this.#spec = spec;
+		this.#counts = counts;
+		this.#lane = lane;
 		this.#base = base;
 		this.#manifest = manifest;
 		this.#stats = stats;
@@ -188,20 +191,6 @@ class LoadedTable {
 		return entry.files.filter((f) => f.partition !== null && partitions.includes(f.partition));
 	}
 
-	#open(f: DatasetFile): Promise<OpenParquet> {
-		let opened = this.#files.get(f.file);
-		if (!opened) {
-			opened = openParquet({
-				url: `${this.#base}/${f.file}`,
-				byteLength: f.bytes,
-				footerBytes: f.footerBytes
-			});
-			this.#files.set(f.file, opened);
-			opened.catch(() => this.#files.delete(f.file));
-		}
-		return opened;
-	}
-
 	load(db: Engine, min: string, max: string, partitions: readonly string[] | null): Promise<void> {
 		const next = this.#queue.then(() => this.#load(db, min, max, partitions));
 		this.#queue = next.catch(() => {});
@@ -220,36 +209,49 @@ class LoadedTable {
 			await db.query(`CREATE OR REPLACE TABLE ${this.name} (${columns.join(', ')})`);
 			this.#created = true;
 		}
-		// Every file's footer at once, then each file's new row groups. The phases are measured
-		// (performance entries `pathway-insight:load:<table>:footers|read|insert`) for npm run bench.
-		const phase = (what: string, start: number) =>
-			performance.measure(`pathway-insight:load:${this.name}:${what}`, { start });
-		let began = performance.now();
-		const opened = await Promise.all(files.map((f) => this.#open(f))).catch((error: Error) => {
-			throw this.#unreadable(error);
-		});
-		phase('footers', began);
-		for (const parquet of opened) {
-			const wanted = rowGroupsOverlapping(parquet.metadata, 'week_end', min, max).filter(
-				(g) => !this.#loaded.has(`${parquet.url}#${g}`)
+		// Every file at once, each decoded in a Parquet worker (its footer, then its new row
+		// groups in one range request), then added to the engine. The phases are measured
+		// (performance entries `pathway-insight:load:<table>:…`) for npm run bench.
+		const reads = files.map(async (f) => {
+			const url = `${this.#base}/${f.file}`;
+			const sent = performance.now();
+			const out = await decodeParquet(
+				{
+					url,
+					byteLength: f.bytes,
+					footerBytes: f.footerBytes,
+					min,
+					max,
+					skip: [...(this.#loaded.get(url) ?? [])],
+					types: this.#spec,
+					counts: [...this.#counts],
+					// A period (not one census week) needs every row group of a file sorted by its
+					// filters first: a small one comes whole, footer and all, in one request.
+					whole: min !== max
+				},
+				this.#lane
+			).catch((error: Error) => {
+				throw this.#unreadable(new Error(`${f.file}: ${error.message}`));
+			});
+			if (!out.folded) return;
+			performance.measure(
+				`pathway-insight:load:${this.name}:read ${out.rows} rows to ${out.folded.length} (open ${out.ms.open.toFixed(0)}, fetch ${out.ms.fetch.toFixed(0)}, decode ${out.ms.decode.toFixed(0)} ms)`,
+				{ start: sent }
 			);
-			if (wanted.length === 0) continue;
-			began = performance.now();
-			const data = await readRowGroups(parquet, wanted, Object.keys(this.#spec)).catch(
-				(error: Error) => {
-					throw this.#unreadable(error);
-				}
-			);
-			const arrow = arrowTable(data.columns, this.#spec);
-			phase(`read ${data.rows} rows`, began);
-			began = performance.now();
+			const arrow = arrowFromFolded(out.folded, this.#spec);
+			const inserting = performance.now();
 			await db.insertArrow(this.name, arrow, false);
-			phase('insert', began);
-			for (const g of wanted) this.#loaded.add(`${parquet.url}#${g}`);
-			this.#stats.rowGroups += wanted.length;
-			this.#stats.rows += data.rows;
-			this.rowsLoaded += data.rows;
-		}
+			performance.measure(`pathway-insight:load:${this.name}:insert`, { start: inserting });
+			const loaded = this.#loaded.get(url) ?? new Set<number>();
+			for (const g of out.groups) loaded.add(g);
+			this.#loaded.set(url, loaded);
+			this.#stats.rowGroups += out.groups.length;
+			this.#stats.rows += out.rows;
+			this.rowsLoaded += out.rows;
+		});
+		// Every read settles before a failure is reported, so no insert is left running.
+		const failed = (await Promise.allSettled(reads)).find((r) => r.status === 'rejected');
+		if (failed) throw (failed as PromiseRejectedResult).reason;
 	}
 }
 
@@ -261,7 +263,15 @@ async function open(base: string): Promise<OpenDataset> {
 		const name = levelTable(aggregate, level);
 		let t = tables.get(name);
 		if (!t) {
-			t = new LoadedTable(name, levelColumns(aggregate, level), base, manifest, loaded);
+			t = new LoadedTable(
+				name,
+				levelColumns(aggregate, level),
+				[AGGREGATE_COUNTS[aggregate]],
+				aggregate,
+				base,
+				manifest,
+				loaded
+			);
 			tables.set(name, t);
 		}
 		return t;

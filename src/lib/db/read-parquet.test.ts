@@ -2,16 +2,17 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachDataset } from '../../../data-pipelines/lib/dataset.ts';
 import { openDb } from '../../../data-pipelines/lib/duckdb.ts';
 import type { Manifest } from '../../../data-pipelines/pipeline/publish.ts';
 import { keyFromEnvironment } from '../../../data-pipelines/pipeline/pseudonymise.ts';
 import { runPipeline } from '../../../data-pipelines/pipeline/run.ts';
+import { levelColumns } from '../dataset/schema.ts';
+import { parquetDecoder } from './parquet-decode.ts';
 import {
 	openParquet,
-	readParquetParts,
 	readRowGroups,
-	rowGroupsOverlapping
+	rowGroupsOverlapping,
+	WHOLE_FILE_BYTES
 } from './read-parquet.ts';
 
 const FIXTURE = new URL('../../../tests/fixtures/metrics/events.csv', import.meta.url).pathname;
@@ -62,49 +63,93 @@ function overlapping(ranges: string[]): string[] {
 	);
 }
 
-describe('readParquetParts', () => {
-	it('readParquetParts(every provider file of pathways) gives the whole table, in file order, by ranges', async () => {
-		const files = manifest.tables.pathways.files;
-		expect(files.length).toBe(2);
+describe('parquetDecoder: a file to folded columns, by range requests', () => {
+	const table = 'clock_flows_weekly_national';
+	const file = () => manifest.tables[table].files[0];
+	const types = levelColumns('clock_flows_weekly', 'national');
+
+	it('reads a small file whole in one range request when a period wants it, and folds it to the same sums', async () => {
 		const ranges: string[] = [];
-		const read = await readParquetParts(
-			files.map((f) => ({ url: f.file, byteLength: f.bytes, footerBytes: f.footerBytes })),
-			['provider_code', 'clock_start', 'priority'],
-			rangeFetch(ranges)
-		);
+		const decode = parquetDecoder(rangeFetch(ranges));
+		const f = file();
+		expect(f.bytes).toBeLessThanOrEqual(WHOLE_FILE_BYTES);
+		const out = await decode({
+			url: f.file,
+			byteLength: f.bytes,
+			footerBytes: f.footerBytes,
+			min: '2000-01-01',
+			max: '2100-01-01',
+			skip: [],
+			types,
+			counts: ['pathways'],
+			whole: true
+		});
+		expect(ranges).toEqual([`${f.file} bytes=0-${f.bytes - 1}`]);
 		const db = await openDb();
 		try {
-			await attachDataset(db, join(dir, 'dataset'), manifest);
-			const rows = await db.all(
-				`SELECT provider_code, clock_start, priority FROM pathways ORDER BY provider_code, commissioner_code, specialty_code, priority, referral_date, pathway_id`
+			const path = join(dir, 'dataset', f.file);
+			const keys = Object.keys(types).filter((c) => c !== 'pathways');
+			const [native] = await db.all(
+				`SELECT COUNT(*) AS groups, SUM(pathways) AS pathways, (SELECT COUNT(*) FROM '${path}') AS rows
+				 FROM (SELECT ${keys.join(', ')}, SUM(pathways) AS pathways FROM '${path}' GROUP BY ALL)`
 			);
-			expect(read.rows).toBe(14);
-			expect(read.columns.provider_code).toEqual(rows.map((r) => r.provider_code));
-			expect(read.columns.priority).toEqual(rows.map((r) => r.priority));
-			expect(
-				read.columns.clock_start.map((d) => (d === null ? null : new Date(d as Date).getTime()))
-			).toEqual(
-				rows.map((r) => (r.clock_start === null ? null : (r.clock_start as Date).getTime()))
-			);
+			expect(out.rows).toBe(Number(native.rows));
+			expect(out.folded!.length).toBe(Number(native.groups));
+			expect(out.folded!.counts.pathways.reduce((a, b) => a + b, 0)).toBe(Number(native.pathways));
 		} finally {
 			db.close();
 		}
-		for (const f of files) {
-			expect(
-				ranges.some((r) => r.startsWith(`${f.file} `)),
-				f.file
-			).toBe(true);
-		}
+		// Asked again for the same weeks, it has nothing new to read, and fetches nothing.
+		const again = await decode({
+			url: f.file,
+			byteLength: f.bytes,
+			footerBytes: f.footerBytes,
+			min: '2000-01-01',
+			max: '2100-01-01',
+			skip: out.groups,
+			types,
+			counts: ['pathways'],
+			whole: true
+		});
+		expect(again).toMatchObject({ groups: [], rows: 0, folded: null });
+		expect(ranges).toHaveLength(1);
 	});
 
-	it('readParquetParts names the file that could not be read', async () => {
+	it('reads the footer, then the row groups wanted in one range, for a census week', async () => {
+		const ranges: string[] = [];
+		const decode = parquetDecoder(rangeFetch(ranges));
+		const f = file();
+		const out = await decode({
+			url: f.file,
+			byteLength: f.bytes,
+			footerBytes: f.footerBytes,
+			min: '2025-03-30',
+			max: '2025-03-30',
+			skip: [],
+			types,
+			counts: [],
+			whole: false
+		});
+		expect(ranges).toHaveLength(2);
+		expect(ranges[0]).toBe(`${f.file} bytes=${f.bytes - f.footerBytes!}-${f.bytes - 1}`);
+		expect(overlapping(ranges)).toEqual([]);
+		expect(out.folded!.length).toBe(out.rows);
+	});
+
+	it('names the file that could not be read', async () => {
+		const decode = parquetDecoder(rangeFetch([]));
 		await expect(
-			readParquetParts(
-				[{ url: 'pathways/provider=ZZZ/pathways.parquet', byteLength: 100 }],
-				['priority'],
-				rangeFetch([])
-			)
-		).rejects.toThrow(/^pathways\/provider=ZZZ\/pathways\.parquet: /);
+			decode({
+				url: 'aggregates/none.parquet',
+				byteLength: 100,
+				min: '2025-01-01',
+				max: '2025-01-01',
+				skip: [],
+				types,
+				counts: [],
+				whole: false
+			})
+		).rejects.toThrow();
 	});
 });
 
@@ -128,7 +173,9 @@ describe('reading only the row groups that hold the weeks asked for', () => {
 		expect(groups.length).toBeGreaterThan(0);
 		expect(groups.length).toBeLessThan(file.metadata.row_groups.length / 2);
 		const read = await readRowGroups(file, groups, ['week_end', 'n']);
-		const weeks = read.columns.week_end.map((d) => (d as Date).toISOString().slice(0, 10));
+		const weeks = read.columns.week_end.map((d) =>
+			new Date((d as number) * 86_400_000).toISOString().slice(0, 10)
+		);
 		// Every row of the weeks asked for is there (weeks 8 and 9: rows 8,000–9,999)…
 		const ns = new Set(read.columns.n as number[]);
 		for (let n = 8000; n < 10000; n++) expect(ns.has(n)).toBe(true);

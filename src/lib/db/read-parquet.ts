@@ -1,16 +1,25 @@
 /**
- * Reads chosen columns of a Parquet file over HTTP with range requests (hyparquet): the footer
- * first, then only the column chunks asked for. DuckDB-WASM's own Parquet reader is an extension
- * it would download from the internet, which NHS networks and this app do not allow.
+ * Reads chosen columns and row groups of a Parquet file over HTTP with range requests
+ * (hyparquet): the footer first, then only the row groups asked for. DuckDB-WASM's own Parquet
+ * reader is an extension it would download from the internet, which NHS networks and this app
+ * do not allow.
  */
 import {
 	asyncBufferFromUrl,
 	cachedAsyncBuffer,
+	parquetMetadata,
 	parquetMetadataAsync,
 	parquetRead
 } from 'hyparquet';
-import type { AsyncBuffer, FileMetaData } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { AsyncBuffer, ColumnMetaData, FileMetaData } from 'hyparquet';
+import { decompress as zstd } from 'fzstd';
+
+/**
+ * The pipeline writes every file with ZSTD: its decoder alone (hyparquet-compressors' others,
+ * Brotli's dictionary above all, would triple the Parquet worker's size for codecs never used).
+ * Snappy and uncompressed pages hyparquet reads itself.
+ */
+const compressors = { ZSTD: (input: Uint8Array) => zstd(input) };
 
 /**
  * Without the footer's length (from the manifest), only its last 8 bytes are fetched first, then
@@ -24,36 +33,6 @@ export interface ParquetColumns {
 	columns: Record<string, unknown[]>;
 }
 
-export async function readParquetColumns(
-	url: string,
-	byteLength: number,
-	columns: readonly string[],
-	fetchImpl: typeof fetch = fetch,
-	/** The footer's length, when the manifest gives it: the first request fetches just that. */
-	footerBytes = TAIL
-): Promise<ParquetColumns> {
-	const remote = await asyncBufferFromUrl({ url, byteLength, fetch: fetchImpl });
-	const file = cachedAsyncBuffer(remote, { minSize: 0 });
-	const metadata = await parquetMetadataAsync(file, { initialFetchSize: footerBytes });
-	const rows = Number(metadata.num_rows);
-	const out: Record<string, unknown[]> = Object.fromEntries(
-		columns.map((c) => [c, new Array(rows)])
-	);
-	await parquetRead({
-		file,
-		metadata,
-		columns: [...columns],
-		compressors,
-		onChunk({ columnName, columnData, rowStart, rowEnd }) {
-			const target = out[columnName];
-			if (!target) return;
-			const end = Math.min(rowEnd, rows);
-			for (let i = rowStart; i < end; i++) target[i] = columnData[i - rowStart];
-		}
-	});
-	return { rows, columns: out };
-}
-
 /** One Parquet file to read: where it is, how long and its footer's length (from the manifest). */
 export interface ParquetPart {
 	url: string;
@@ -61,54 +40,80 @@ export interface ParquetPart {
 	footerBytes?: number;
 }
 
-/**
- * Reads chosen columns of several Parquet files with the same columns (one table's partitions),
- * all at once, and joins them end to end in the order given.
- */
-export async function readParquetParts(
-	parts: readonly ParquetPart[],
-	columns: readonly string[],
-	fetchImpl: typeof fetch = fetch
-): Promise<ParquetColumns> {
-	const read = await Promise.all(
-		parts.map(({ url, byteLength, footerBytes }) =>
-			readParquetColumns(url, byteLength, columns, fetchImpl, footerBytes).catch((error: Error) => {
-				throw new Error(`${url}: ${error.message}`, { cause: error });
-			})
-		)
-	);
-	if (read.length === 1) return read[0];
-	const rows = read.reduce((n, part) => n + part.rows, 0);
-	const out: Record<string, unknown[]> = {};
-	for (const column of columns) {
-		const joined = new Array(rows);
-		let at = 0;
-		for (const part of read) {
-			const values = part.columns[column];
-			for (let i = 0; i < part.rows; i++) joined[at + i] = values[i];
-			at += part.rows;
-		}
-		out[column] = joined;
-	}
-	return { rows, columns: out };
-}
-
 /** A Parquet file whose footer has been read: what is in it, and how to read more of it. */
 export interface OpenParquet {
 	url: string;
-	file: AsyncBuffer;
+	/** The file: its bytes, when it was fetched whole, or reads of it over the network. */
+	file: AsyncBuffer | ArrayBuffer;
 	metadata: FileMetaData;
 }
 
-/** Fetches a file's footer (one range request when the manifest gives its length). */
+/**
+ * A file at most this long, when its reader will need all of it, is fetched whole: footer and
+ * data in one range request instead of one for the footer and then one for the data.
+ */
+export const WHOLE_FILE_BYTES = 128 * 1024;
+
+/**
+ * Opens a file: fetches its footer (one range request when the manifest gives its length), or,
+ * with `whole` and a file of at most {@link WHOLE_FILE_BYTES}, the whole file in one range
+ * request.
+ */
 export async function openParquet(
 	{ url, byteLength, footerBytes = TAIL }: ParquetPart,
-	fetchImpl: typeof fetch = fetch
+	fetchImpl: typeof fetch = fetch,
+	whole = false
 ): Promise<OpenParquet> {
 	const remote = await asyncBufferFromUrl({ url, byteLength, fetch: fetchImpl });
+	if (whole && byteLength <= WHOLE_FILE_BYTES) {
+		const whole = await remote.slice(0, byteLength);
+		if (whole.byteLength !== byteLength)
+			throw new Error(`expected ${byteLength} bytes, the server sent ${whole.byteLength}`);
+		return { url, file: whole, metadata: parquetMetadata(whole) };
+	}
 	const file = cachedAsyncBuffer(remote, { minSize: 0 });
 	const metadata = await parquetMetadataAsync(file, { initialFetchSize: footerBytes });
 	return { url, file, metadata };
+}
+
+/** Where a column chunk's pages start: its dictionary page, if it has one, else its first data page. */
+function chunkStart(meta: ColumnMetaData): number {
+	const dictionary = Number(meta.dictionary_page_offset ?? 0);
+	const data = Number(meta.data_page_offset);
+	return dictionary > 0 && dictionary < data ? dictionary : data;
+}
+
+/**
+ * Fetches, in one range request, the bytes of the chosen columns of the given row groups (from
+ * the first such column chunk to the end of the last), and gives a file that answers reads of
+ * them from memory. Decoding then waits on no network, so it can take its turn on the main
+ * thread whole.
+ */
+export async function fetchRowGroups(
+	open: OpenParquet,
+	groups: readonly number[],
+	columns: readonly string[]
+): Promise<OpenParquet> {
+	let start = Infinity;
+	let end = 0;
+	for (const g of groups) {
+		for (const chunk of open.metadata.row_groups[g].columns) {
+			const meta = chunk.meta_data;
+			if (!meta || !columns.includes(meta.path_in_schema.join('.'))) continue;
+			const from = chunkStart(meta);
+			start = Math.min(start, from);
+			end = Math.max(end, from + Number(meta.total_compressed_size));
+		}
+	}
+	if (!(start < end) || open.file instanceof ArrayBuffer) return open;
+	const { file } = open;
+	const bytes = await file.slice(start, end);
+	const spanned: AsyncBuffer = {
+		byteLength: file.byteLength,
+		slice: (from, to = file.byteLength) =>
+			from >= start && to <= end ? bytes.slice(from - start, to - start) : file.slice(from, to)
+	};
+	return { ...open, file: spanned };
 }
 
 /** A date statistic as `YYYY-MM-DD` (hyparquet gives DATE statistics as Date objects). */
@@ -139,9 +144,12 @@ export function rowGroupsOverlapping(
 	return groups;
 }
 
+/** Dates as hyparquet reads them, days since 1970: a Date object per row costs a fifth of a read. */
+const DAYS = { dateFromDays: (days: number) => days };
+
 /**
  * Reads chosen columns of the given row groups (in file order) of an open file: only those
- * groups' column chunks are fetched.
+ * groups' column chunks are fetched. DATE columns come as days since 1970 (numbers).
  */
 export async function readRowGroups(
 	{ file, metadata }: OpenParquet,
@@ -177,6 +185,7 @@ export async function readRowGroups(
 			rowStart: start,
 			rowEnd: end,
 			compressors,
+			parsers: DAYS,
 			onChunk({ columnName, columnData, rowStart, rowEnd }) {
 				const target = out[columnName];
 				if (!target) return;

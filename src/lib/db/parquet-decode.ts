@@ -1,0 +1,73 @@
+/**
+ * One step of loading an aggregate: from a Parquet file on the server to folded columns ready for
+ * Arrow. It opens the file (its footer, or all of a small file, kept for the next read), picks
+ * the row groups that may hold the weeks asked for and have not been read yet, fetches them in
+ * one range request, decodes them (hyparquet) and folds alike rows (arrow-columns.ts).
+ *
+ * It runs in the Parquet workers (parquet-worker.ts), off the main thread and two files at a
+ * time, or on the main thread where workers cannot start.
+ */
+import { foldColumns, type Folded } from './arrow-columns.ts';
+import {
+	fetchRowGroups,
+	openParquet,
+	readRowGroups,
+	rowGroupsOverlapping,
+	type OpenParquet
+} from './read-parquet.ts';
+import type { ColumnType } from '../dataset/schema.ts';
+
+export interface DecodeRequest {
+	url: string;
+	byteLength: number;
+	footerBytes?: number;
+	/** The weeks wanted (`week_end`, inclusive, `YYYY-MM-DD`). */
+	min: string;
+	max: string;
+	/** Row groups already read: not read again. */
+	skip: number[];
+	types: Record<string, ColumnType>;
+	counts: string[];
+	/** Fetch the file whole in one request if it is small (read-parquet.ts's `WHOLE_FILE_BYTES`). */
+	whole: boolean;
+}
+
+export interface Decoded {
+	/** The row groups read (none when every group that may hold the weeks was in `skip`). */
+	groups: number[];
+	/** Rows read from the file, before folding. */
+	rows: number;
+	folded: Folded | null;
+	/** Milliseconds spent: opening (footer), fetching the row groups, decoding and folding. */
+	ms: { open: number; fetch: number; decode: number };
+}
+
+/** A decoder that keeps each file it has opened, for the next read of it. */
+export function parquetDecoder(fetchImpl: typeof fetch = (...args) => fetch(...args)) {
+	const files = new Map<string, Promise<OpenParquet>>();
+	return async function decode(request: DecodeRequest): Promise<Decoded> {
+		const { url, byteLength, footerBytes } = request;
+		let began = performance.now();
+		let opened = files.get(url);
+		if (!opened) {
+			opened = openParquet({ url, byteLength, footerBytes }, fetchImpl, request.whole);
+			files.set(url, opened);
+			opened.catch(() => files.delete(url));
+		}
+		const parquet = await opened;
+		const open = performance.now() - began;
+		const groups = rowGroupsOverlapping(parquet.metadata, 'week_end', request.min, request.max);
+		const wanted = groups.filter((g) => !request.skip.includes(g));
+		if (wanted.length === 0)
+			return { groups: [], rows: 0, folded: null, ms: { open, fetch: 0, decode: 0 } };
+		const columns = Object.keys(request.types);
+		began = performance.now();
+		const fetched = await fetchRowGroups(parquet, wanted, columns);
+		const fetch = performance.now() - began;
+		began = performance.now();
+		const data = await readRowGroups(fetched, wanted, columns);
+		const folded = foldColumns(data.columns, request.types, request.counts);
+		const decode = performance.now() - began;
+		return { groups: wanted, rows: data.rows, folded, ms: { open, fetch, decode } };
+	};
+}
