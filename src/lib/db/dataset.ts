@@ -148,6 +148,8 @@ class LoadedTable {
 	readonly #lane: string;
 	/** Each file's row groups already added, by URL. */
 	readonly #loaded = new Map<string, Set<number>>();
+	/** Files whose every row group has been added: never asked for again. */
+	readonly #complete = new Set<string>();
 	#created = false;
 	/** Rows added to the engine's table so far. */
 	rowsLoaded = 0;
@@ -214,6 +216,7 @@ class LoadedTable {
 		// (performance entries `pathway-insight:load:<table>:…`) for npm run bench.
 		const reads = files.map(async (f) => {
 			const url = `${this.#base}/${f.file}`;
+			if (this.#complete.has(url)) return;
 			const sent = performance.now();
 			const out = await decodeParquet(
 				{
@@ -245,6 +248,7 @@ class LoadedTable {
 			const loaded = this.#loaded.get(url) ?? new Set<number>();
 			for (const g of out.groups) loaded.add(g);
 			this.#loaded.set(url, loaded);
+			if (loaded.size >= out.totalGroups) this.#complete.add(url);
 			this.#stats.rowGroups += out.groups.length;
 			this.#stats.rows += out.rows;
 			this.rowsLoaded += out.rows;

@@ -35,6 +35,8 @@ export interface DecodeRequest {
 export interface Decoded {
 	/** The row groups read (none when every group that may hold the weeks was in `skip`). */
 	groups: number[];
+	/** How many row groups the file has. */
+	totalGroups: number;
 	/** Rows read from the file, before folding. */
 	rows: number;
 	folded: Folded | null;
@@ -56,10 +58,14 @@ export function parquetDecoder(fetchImpl: typeof fetch = (...args) => fetch(...a
 		}
 		const parquet = await opened;
 		const open = performance.now() - began;
+		const totalGroups = parquet.metadata.row_groups.length;
 		const groups = rowGroupsOverlapping(parquet.metadata, 'week_end', request.min, request.max);
 		const wanted = groups.filter((g) => !request.skip.includes(g));
 		if (wanted.length === 0)
-			return { groups: [], rows: 0, folded: null, ms: { open, fetch: 0, decode: 0 } };
+			return { groups: [], totalGroups, rows: 0, folded: null, ms: { open, fetch: 0, decode: 0 } };
+		// A file read to the end is not asked for again (the caller knows it is all loaded): its
+		// footer, and a small file's bytes, need not be kept.
+		if (wanted.length + request.skip.length >= totalGroups) files.delete(url);
 		const columns = Object.keys(request.types);
 		began = performance.now();
 		const fetched = await fetchRowGroups(parquet, wanted, columns);
@@ -68,6 +74,6 @@ export function parquetDecoder(fetchImpl: typeof fetch = (...args) => fetch(...a
 		const data = await readRowGroups(fetched, wanted, columns);
 		const folded = foldColumns(data.columns, request.types, request.counts);
 		const decode = performance.now() - began;
-		return { groups: wanted, rows: data.rows, folded, ms: { open, fetch, decode } };
+		return { groups: wanted, totalGroups, rows: data.rows, folded, ms: { open, fetch, decode } };
 	};
 }
