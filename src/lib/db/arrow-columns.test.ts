@@ -72,6 +72,19 @@ describe('arrowTable', () => {
 		}
 	});
 
+	it('foldColumns(…, constants) gives a partition column its value in every row without reading it', () => {
+		const folded = foldColumns(
+			{ priority: ['urgent', 'urgent', 'routine'], n: [1, 2, 3] },
+			{ provider_code: 'string', priority: 'string', n: 'integer' },
+			['n'],
+			{ provider_code: 'RBD' }
+		);
+		expect(folded.length).toBe(2);
+		expect(folded.keys.provider_code.values).toEqual(['RBD']);
+		expect(Array.from(folded.keys.provider_code.codes)).toEqual([0, 0]);
+		expect(Array.from(folded.counts.n)).toEqual([3, 3]);
+	});
+
 	it('foldColumns refuses a missing column or a count that is not an integer', () => {
 		expect(() => foldColumns({ a: [1] }, { a: 'integer', b: 'string' })).toThrow(
 			/column b is missing/

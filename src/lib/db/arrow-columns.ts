@@ -150,14 +150,16 @@ const BUILD: Record<ColumnType, (rows: Int32Array, values: unknown[]) => Vector>
  */
 function groupRows(keys: Coded[], length: number): { group: Int32Array; count: number } {
 	const group = new Int32Array(length);
-	const radix = keys.reduce((n, k) => n * Math.max(1, k.values.length), 1);
+	const codes = keys.map((k) => k.codes);
+	const sizes = keys.map((k) => Math.max(1, k.values.length));
+	const exact = sizes.reduce((n, s) => n * s, 1) <= Number.MAX_SAFE_INTEGER;
 	const ids = new Map<number | string, number>();
 	for (let i = 0; i < length; i++) {
 		let key: number | string;
-		if (radix <= Number.MAX_SAFE_INTEGER) {
+		if (exact) {
 			key = 0;
-			for (const k of keys) key = key * Math.max(1, k.values.length) + k.codes[i];
-		} else key = keys.map((k) => k.codes[i]).join(',');
+			for (let j = 0; j < codes.length; j++) key = key * sizes[j] + codes[j][i];
+		} else key = codes.map((c) => c[i]).join(',');
 		let id = ids.get(key);
 		if (id === undefined) ids.set(key, (id = ids.size));
 		group[i] = id;
@@ -186,23 +188,32 @@ export const foldedBuffers = (folded: Folded): ArrayBuffer[] =>
 /**
  * Codes the columns, typed by `types`, of equal length. With `counts` (columns of additive
  * counts), rows alike in every other column become one row with their counts summed, in order
- * of first appearance; a null count adds nothing.
+ * of first appearance; a null count adds nothing. A column in `constants` has that value in
+ * every row and is not read from `columns` (a file's partition: its provider, say).
  */
 export function foldColumns(
 	columns: Record<string, ArrayLike<unknown>>,
 	types: Record<string, ColumnType>,
-	counts: readonly string[] = []
+	counts: readonly string[] = [],
+	constants: Record<string, string> = {}
 ): Folded {
 	const names = Object.keys(types);
-	for (const name of names)
+	const read = names.filter((n) => !(n in constants));
+	for (const name of read)
 		if (!columns[name]) throw new Error(`column ${name} is missing from the data`);
 	for (const name of counts)
 		if (types[name] !== 'integer') throw new Error(`count ${name} is not an integer column`);
-	const length = columns[names[0]]?.length ?? 0;
-	const keyNames = names.filter((n) => !counts.includes(n));
+	const length = columns[read[0]]?.length ?? 0;
+	const constant = (value: string, rows: number): Coded => ({
+		codes: new Int32Array(rows),
+		values: [value]
+	});
+	const keyNames = read.filter((n) => !counts.includes(n));
 	const coded = Object.fromEntries(keyNames.map((n) => [n, encode(columns[n])]));
-	if (counts.length === 0) return { length, keys: coded, counts: {} };
-
+	if (counts.length === 0) {
+		for (const [name, value] of Object.entries(constants)) coded[name] = constant(value, length);
+		return { length, keys: coded, counts: {} };
+	}
 	const { group, count } = groupRows(Object.values(coded), length);
 	// Each group's first row stands for its key columns; the counts are summed into it.
 	const first = new Int32Array(count).fill(-1);
@@ -214,6 +225,7 @@ export function foldColumns(
 		for (let g = 0; g < count; g++) rows[g] = codes[first[g]];
 		keys[name] = { codes: rows, values };
 	}
+	for (const [name, value] of Object.entries(constants)) keys[name] = constant(value, count);
 	const sums: Record<string, Int32Array> = {};
 	for (const name of counts) {
 		const values = columns[name];

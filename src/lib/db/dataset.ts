@@ -150,7 +150,7 @@ class LoadedTable {
 	readonly #loaded = new Map<string, Set<number>>();
 	/** Files whose every row group has been added: never asked for again. */
 	readonly #complete = new Set<string>();
-	#created = false;
+	#created: Promise<unknown> | null = null;
 	/** Rows added to the engine's table so far. */
 	rowsLoaded = 0;
 	/** Loads run one after another, so no row group is added twice. */
@@ -193,6 +193,23 @@ class LoadedTable {
 		return entry.files.filter((f) => f.partition !== null && partitions.includes(f.partition));
 	}
 
+	/** Makes the engine's table, empty (once; again if making it failed). */
+	create(db: Engine): Promise<unknown> {
+		if (!this.#created) {
+			const columns = Object.entries(this.#spec).map(([c, t]) => `${c} ${SQL_TYPES[t]}`);
+			this.#created = db.query(`CREATE OR REPLACE TABLE ${this.name} (${columns.join(', ')})`);
+			this.#created.catch(() => (this.#created = null));
+		}
+		return this.#created;
+	}
+
+	/** The file's partition as a column of the same value in every row, when the table keeps it. */
+	#partitionColumn(f: DatasetFile): Record<string, string> {
+		const by = this.#manifest.tables[this.name]?.partitionedBy;
+		const column = by ? `${by}_code` : null;
+		return column && column in this.#spec && f.partition !== null ? { [column]: f.partition } : {};
+	}
+
 	load(db: Engine, min: string, max: string, partitions: readonly string[] | null): Promise<void> {
 		const next = this.#queue.then(() => this.#load(db, min, max, partitions));
 		this.#queue = next.catch(() => {});
@@ -206,11 +223,8 @@ class LoadedTable {
 		partitions: readonly string[] | null
 	): Promise<void> {
 		const files = this.#filesFor(partitions);
-		if (!this.#created) {
-			const columns = Object.entries(this.#spec).map(([c, t]) => `${c} ${SQL_TYPES[t]}`);
-			await db.query(`CREATE OR REPLACE TABLE ${this.name} (${columns.join(', ')})`);
-			this.#created = true;
-		}
+		// The files are read while the table is made (if it is not made yet).
+		const created = this.create(db);
 		// Every file at once, each decoded in a Parquet worker (its footer, then its new row
 		// groups in one range request), then added to the engine. The phases are measured
 		// (performance entries `pathway-insight:load:<table>:…`) for npm run bench.
@@ -230,7 +244,8 @@ class LoadedTable {
 					counts: [...this.#counts],
 					// A period (not one census week) needs every row group of a file sorted by its
 					// filters first: a small one comes whole, footer and all, in one request.
-					whole: min !== max
+					whole: min !== max,
+					constants: this.#partitionColumn(f)
 				},
 				this.#lane
 			).catch((error: Error) => {
@@ -242,6 +257,7 @@ class LoadedTable {
 				{ start: sent }
 			);
 			const arrow = arrowFromFolded(out.folded, this.#spec);
+			await created;
 			const inserting = performance.now();
 			await db.insertArrow(this.name, arrow, false);
 			performance.measure(`pathway-insight:load:${this.name}:insert`, { start: inserting });
@@ -254,7 +270,9 @@ class LoadedTable {
 			this.rowsLoaded += out.rows;
 		});
 		// Every read settles before a failure is reported, so no insert is left running.
-		const failed = (await Promise.allSettled(reads)).find((r) => r.status === 'rejected');
+		const failed = (await Promise.allSettled([created, ...reads])).find(
+			(r) => r.status === 'rejected'
+		);
 		if (failed) throw (failed as PromiseRejectedResult).reason;
 	}
 }
@@ -288,6 +306,17 @@ async function open(base: string): Promise<OpenDataset> {
 		return result.toArray().map((row) => row.toJSON() as Record<string, unknown>);
 	};
 	const aggregates = Object.keys(DASHBOARD_AGGREGATES) as DashboardAggregate[];
+	// Every level's table is made, empty, as soon as the engine is up: a view's first drill-down
+	// then waits on its files alone.
+	started
+		.then((db) =>
+			Promise.all(
+				aggregates.flatMap((a) =>
+					(['national', 'provider', 'commissioner'] as const).map((l) => table(a, l).create(db))
+				)
+			)
+		)
+		.catch(() => {});
 	/** Loads the aggregates at one level for a period: every file, or these partitions'. */
 	const loadLevel = async (
 		period: OverviewPeriod,

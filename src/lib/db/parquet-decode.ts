@@ -28,6 +28,8 @@ export interface DecodeRequest {
 	skip: number[];
 	types: Record<string, ColumnType>;
 	counts: string[];
+	/** Columns every row of the file has the same value in (its partition): not decoded. */
+	constants: Record<string, string>;
 	/** Fetch the file whole in one request if it is small (read-parquet.ts's `WHOLE_FILE_BYTES`). */
 	whole: boolean;
 }
@@ -66,13 +68,13 @@ export function parquetDecoder(fetchImpl: typeof fetch = (...args) => fetch(...a
 		// A file read to the end is not asked for again (the caller knows it is all loaded): its
 		// footer, and a small file's bytes, need not be kept.
 		if (wanted.length + request.skip.length >= totalGroups) files.delete(url);
-		const columns = Object.keys(request.types);
+		const columns = Object.keys(request.types).filter((c) => !(c in request.constants));
 		began = performance.now();
 		const fetched = await fetchRowGroups(parquet, wanted, columns);
 		const fetch = performance.now() - began;
 		began = performance.now();
 		const data = await readRowGroups(fetched, wanted, columns);
-		const folded = foldColumns(data.columns, request.types, request.counts);
+		const folded = foldColumns(data.columns, request.types, request.counts, request.constants);
 		const decode = performance.now() - began;
 		return { groups: wanted, totalGroups, rows: data.rows, folded, ms: { open, fetch, decode } };
 	};

@@ -82,7 +82,8 @@ describe('parquetDecoder: a file to folded columns, by range requests', () => {
 			skip: [],
 			types,
 			counts: ['pathways'],
-			whole: true
+			whole: true,
+			constants: {}
 		});
 		expect(ranges).toEqual([`${f.file} bytes=0-${f.bytes - 1}`]);
 		const db = await openDb();
@@ -111,7 +112,8 @@ describe('parquetDecoder: a file to folded columns, by range requests', () => {
 			skip: out.groups,
 			types,
 			counts: ['pathways'],
-			whole: true
+			whole: true,
+			constants: {}
 		});
 		expect(again).toMatchObject({ groups: [], rows: 0, folded: null });
 	});
@@ -129,7 +131,8 @@ describe('parquetDecoder: a file to folded columns, by range requests', () => {
 			skip: [],
 			types,
 			counts: [],
-			whole: false
+			whole: false,
+			constants: {}
 		});
 		expect(ranges).toHaveLength(2);
 		expect(ranges[0]).toBe(`${f.file} bytes=${f.bytes - f.footerBytes!}-${f.bytes - 1}`);
@@ -148,7 +151,8 @@ describe('parquetDecoder: a file to folded columns, by range requests', () => {
 				skip: [],
 				types,
 				counts: [],
-				whole: false
+				whole: false,
+				constants: {}
 			})
 		).rejects.toThrow();
 	});
