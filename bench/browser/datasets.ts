@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { generate, type GenerateOptions } from '../../data-pipelines/generate/generate.ts';
 import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
@@ -113,7 +113,9 @@ async function ensurePublished(
 	home: string,
 	world: World,
 	keepEvents: boolean,
-	log: (line: string) => void
+	log: (line: string) => void,
+	/** Free disk the generating and publishing need (refused with a message when it is not there). */
+	needsBytes = 0
 ): Promise<Published> {
 	const name = relative(resolve('bench/.cache/browser'), home);
 	const events = join(home, 'events');
@@ -129,6 +131,12 @@ async function ensurePublished(
 	if ((await stampKey(publishedStamp)) === key && existsSync(join(dir, 'manifest.json')))
 		return { dir, key, made, seconds };
 
+	const disk = await statfs(home);
+	const free = disk.bavail * disk.bsize;
+	if (free < needsBytes)
+		throw new Error(
+			`${name} needs about ${Math.ceil(needsBytes / 1e9)} GB of free disk to generate and publish (its CSV and DuckDB's spill); ${home} has ${Math.floor(free / 1e9)} GB free`
+		);
 	if ((await stampKey(eventsStamp)) !== eventsKey || !existsSync(events)) {
 		log(`generating ${name} (seed ${SEED})…`);
 		await rm(events, { recursive: true, force: true });
@@ -187,7 +195,9 @@ async function ensureEngland(root: string, log: (line: string) => void): Promise
 	const published: Published[] = [];
 	for (const r of order) {
 		const home = join(root, `england-${r.code}-seed${SEED}`);
-		const one = await ensurePublished(home, region(r.code), false, log);
+		// Measured: the Midlands (10.9M people, 73M events) used up to 58 GB, CSV and spill.
+		const needs = Math.max(20e9, (60e9 * r.population) / 10_900_000);
+		const one = await ensurePublished(home, region(r.code), false, log, needs);
 		published.push(one);
 		const manifest = await readManifest(one.dir);
 		regions.push({
