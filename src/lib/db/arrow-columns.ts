@@ -78,69 +78,45 @@ function utf8Vector(strings: readonly string[]): Vector<Utf8> {
 	return makeVector(makeData({ type: new Utf8(), length: strings.length, valueOffsets, data }));
 }
 
-/** Text: the codes themselves index a dictionary of the distinct values (null's slot left empty). */
-function stringVector(rows: Int32Array, values: unknown[]): Vector {
-	const type = new Dictionary(new Utf8(), new Int32());
-	return makeVector(
-		makeData({
-			type,
-			length: rows.length,
-			...validity(rows, (c) => values[c] === null),
-			data: rows,
-			dictionary: utf8Vector(values.map((v) => (v === null ? '' : String(v))))
-		})
-	);
-}
-
 /** Each row's value of `values` as a 32-bit integer (nulls 0, marked in the validity). */
-function int32s(rows: Int32Array, values: unknown[], toInt: (v: unknown) => number): Int32Array {
-	const table = Int32Array.from(values, (v) => (v === null ? 0 : toInt(v)));
+function int32s(rows: Int32Array, values: unknown[]): Int32Array {
+	const table = Int32Array.from(values, (v) => (v === null ? 0 : Number(v)));
 	const out = new Int32Array(rows.length);
 	for (let i = 0; i < rows.length; i++) out[i] = table[rows[i]];
 	return out;
 }
 
-function dateVector(rows: Int32Array, values: unknown[]): Vector {
-	const days = int32s(rows, values, Number);
-	return makeVector(
-		makeData({
-			type: new DateDay(),
-			length: rows.length,
-			...validity(rows, (c) => values[c] === null),
-			data: days
-		})
-	);
+function bits(rows: Int32Array, values: unknown[]): Uint8Array {
+	const out = new Uint8Array(Math.ceil(rows.length / 8));
+	for (let i = 0; i < rows.length; i++) if (values[rows[i]] === true) out[i >> 3] |= 1 << (i & 7);
+	return out;
 }
 
-function boolVector(rows: Int32Array, values: unknown[]): Vector {
-	const bits = new Uint8Array(Math.ceil(rows.length / 8));
-	for (let i = 0; i < rows.length; i++) if (values[rows[i]] === true) bits[i >> 3] |= 1 << (i & 7);
-	return makeVector(
-		makeData({
-			type: new Bool(),
-			length: rows.length,
-			...validity(rows, (c) => values[c] === null),
-			data: bits
-		})
-	);
-}
-
-function intVector(rows: Int32Array, values: unknown[]): Vector {
-	return makeVector(
-		makeData({
-			type: new Int32(),
-			length: rows.length,
-			...validity(rows, (c) => values[c] === null),
-			data: int32s(rows, values, Number)
-		})
-	);
-}
+/** A column given as `rows` (codes into `values`): its length and which rows are null. */
+const shape = (rows: Int32Array, values: unknown[]) => ({
+	length: rows.length,
+	...validity(rows, (c) => values[c] === null)
+});
 
 const BUILD: Record<ColumnType, (rows: Int32Array, values: unknown[]) => Vector> = {
-	string: stringVector,
-	date: dateVector,
-	boolean: boolVector,
-	integer: intVector
+	// Text: the codes themselves index a dictionary of the distinct values (null's slot empty).
+	string: (rows, values) =>
+		makeVector(
+			makeData({
+				type: new Dictionary(new Utf8(), new Int32()),
+				...shape(rows, values),
+				data: rows,
+				dictionary: utf8Vector(values.map((v) => (v === null ? '' : String(v))))
+			})
+		),
+	date: (rows, values) =>
+		makeVector(
+			makeData({ type: new DateDay(), ...shape(rows, values), data: int32s(rows, values) })
+		),
+	boolean: (rows, values) =>
+		makeVector(makeData({ type: new Bool(), ...shape(rows, values), data: bits(rows, values) })),
+	integer: (rows, values) =>
+		makeVector(makeData({ type: new Int32(), ...shape(rows, values), data: int32s(rows, values) }))
 };
 
 /**

@@ -12,6 +12,7 @@ import type { FirstView, OverviewPeriod } from '../metrics/overview-view.ts';
 import type { QueryRows } from '../metrics/overview.ts';
 import type { FilterKey, MetricFilters } from '../metrics/filters.ts';
 import {
+	AGGREGATE_LEVELS,
 	aggregateLevel,
 	levelTable,
 	partitionValues,
@@ -142,10 +143,8 @@ const SQL_TYPES: Record<ColumnType, string> = {
  */
 class LoadedTable {
 	readonly name: string;
+	readonly #aggregate: DashboardAggregate;
 	readonly #spec: Record<string, ColumnType>;
-	readonly #counts: readonly string[];
-	/** The Parquet worker this table's files are decoded in: one per aggregate. */
-	readonly #lane: string;
 	/** Each file's row groups already added, by URL. */
 	readonly #loaded = new Map<string, Set<number>>();
 	/** Files whose every row group has been added: never asked for again. */
@@ -161,17 +160,15 @@ class LoadedTable {
 
 	constructor(
 		name: string,
+		aggregate: DashboardAggregate,
 		spec: Record<string, ColumnType>,
-		counts: readonly string[],
-		lane: string,
 		base: string,
 		manifest: DatasetManifest,
 		stats: LoadStats
 	) {
 		this.name = name;
+		this.#aggregate = aggregate;
 		this.#spec = spec;
-		this.#counts = counts;
-		this.#lane = lane;
 		this.#base = base;
 		this.#manifest = manifest;
 		this.#stats = stats;
@@ -241,13 +238,14 @@ class LoadedTable {
 					max,
 					skip: [...(this.#loaded.get(url) ?? [])],
 					types: this.#spec,
-					counts: [...this.#counts],
+					counts: [AGGREGATE_COUNTS[this.#aggregate]],
 					// A period (not one census week) needs every row group of a file sorted by its
 					// filters first: a small one comes whole, footer and all, in one request.
 					whole: min !== max,
 					constants: this.#partitionColumn(f)
 				},
-				this.#lane
+				// Each aggregate's files go to its own Parquet worker.
+				this.#aggregate
 			).catch((error: Error) => {
 				throw this.#unreadable(new Error(`${f.file}: ${error.message}`));
 			});
@@ -285,15 +283,7 @@ async function open(base: string): Promise<OpenDataset> {
 		const name = levelTable(aggregate, level);
 		let t = tables.get(name);
 		if (!t) {
-			t = new LoadedTable(
-				name,
-				levelColumns(aggregate, level),
-				[AGGREGATE_COUNTS[aggregate]],
-				aggregate,
-				base,
-				manifest,
-				loaded
-			);
+			t = new LoadedTable(name, aggregate, levelColumns(aggregate, level), base, manifest, loaded);
 			tables.set(name, t);
 		}
 		return t;
@@ -310,11 +300,7 @@ async function open(base: string): Promise<OpenDataset> {
 	// then waits on its files alone.
 	started
 		.then((db) =>
-			Promise.all(
-				aggregates.flatMap((a) =>
-					(['national', 'provider', 'commissioner'] as const).map((l) => table(a, l).create(db))
-				)
-			)
+			Promise.all(aggregates.flatMap((a) => AGGREGATE_LEVELS.map((l) => table(a, l).create(db))))
 		)
 		.catch(() => {});
 	/** Loads the aggregates at one level for a period: every file, or these partitions'. */
