@@ -155,6 +155,9 @@ async function ensurePublished(
 		extractDate: EXTRACT_DATE,
 		key: keyFromEnvironment({}),
 		maxQuarantine: 1,
+		// Only the current version is kept: the bench holds no page open on an old one, and
+		// England's versions are gigabytes each.
+		retention: { versions: 1, hours: 0 },
 		// Its own spill folder: DuckDB's default one is shared by every pipeline on the machine,
 		// and one that finishes removes it from under another.
 		tempDirectory: join(home, 'duckdb-tmp')
@@ -226,7 +229,8 @@ async function ensureEngland(root: string, log: (line: string) => void): Promise
 		await mergeDatasets({
 			inputs: published.map((p) => p.dir),
 			out: dir,
-			tempDirectory: join(home, 'duckdb-tmp')
+			tempDirectory: join(home, 'duckdb-tmp'),
+			retention: { versions: 1, hours: 0 }
 		});
 		mergeSeconds = (performance.now() - began) / 1000;
 		await writeFile(stamp, JSON.stringify({ key }));

@@ -23,7 +23,7 @@ import {
 } from './measure.ts';
 import { nativeBaseline, type NativeResult } from './native.ts';
 import { PAGES } from './pages.ts';
-import { startApp } from './server.ts';
+import { startApp } from '../../tests/e2e/app-server.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/e2e/chromium.ts';
 
 const exec = promisify(execFile);

@@ -11,7 +11,7 @@
  * It holds the aggregates only, not the event-level tables: the dashboard's pages read nothing
  * else, and the data quality page is not benched.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readManifest } from '../../data-pipelines/lib/dataset.ts';
 import { openDb } from '../../data-pipelines/lib/duckdb.ts';
@@ -21,6 +21,8 @@ import {
 	writeFirstView,
 	type Manifest
 } from '../../data-pipelines/pipeline/publish.ts';
+import { lockDataset } from '../../data-pipelines/pipeline/lock.ts';
+import { publishVersion } from '../../data-pipelines/pipeline/version.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
 
 /** A new code for copy `k` (1…) of the `i`-th code: a letter, the copy, and three digits. */
@@ -34,10 +36,12 @@ export async function scaleUp(
 	tempDirectory?: string
 ): Promise<void> {
 	const slice = await readManifest(sliceDir);
-	const db = await openDb({ tempDirectory });
 	const target = resolve(out);
-	await rm(target, { recursive: true, force: true });
-	await mkdir(target, { recursive: true });
+	const lock = await lockDataset(target);
+	const db = await openDb({ tempDirectory });
+	// A folder left by this script before it published by versions.
+	if (!(await readFile(join(target, 'manifest.sha256')).catch(() => null)))
+		await rm(target, { recursive: true, force: true });
 	try {
 		const files = (name: string) =>
 			`read_parquet([${slice.tables[name].files.map((f) => sqlString(join(resolve(sliceDir), f.file))).join(', ')}])`;
@@ -64,22 +68,30 @@ JOIN provider_map p ON p.code = t.provider_code AND p.k = r.k
 LEFT JOIN commissioner_map c ON c.code = t.commissioner_code AND c.k = r.k`);
 		}
 		await buildRollups(db);
-		const tables = await writeAggregates(db, target);
-		if (slice.dataPeriod) await writeFirstView(db, target, slice.dataPeriod.to);
-		const reference = await readFile(join(sliceDir, 'reference.json')).catch(() => null);
-		if (reference) await writeFile(join(target, 'reference.json'), reference);
-		const manifest: Manifest = {
-			...slice,
-			builtAt: new Date().toISOString(),
-			tables,
-			source: {
-				files: [`${copies} copies of the England slice (bench/browser/scale-up.ts)`],
-				rowsRead: slice.source.rowsRead * copies,
-				rowsAccepted: slice.source.rowsAccepted * copies
-			}
-		};
-		await writeFile(join(target, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+		// Only the current version is kept: the bench's caches hold no page open on an old one.
+		await publishVersion(
+			target,
+			async (dir): Promise<Omit<Manifest, 'documents'>> => {
+				const tables = await writeAggregates(db, dir);
+				if (slice.dataPeriod) await writeFirstView(db, dir, slice.dataPeriod.to);
+				const reference = await readFile(join(sliceDir, 'reference.json')).catch(() => null);
+				if (reference) await writeFile(join(dir, 'reference.json'), reference);
+				const { documents: _, ...rest } = slice;
+				return {
+					...rest,
+					builtAt: new Date().toISOString(),
+					tables,
+					source: {
+						files: [`${copies} copies of the England slice (bench/browser/scale-up.ts)`],
+						rowsRead: slice.source.rowsRead * copies,
+						rowsAccepted: slice.source.rowsAccepted * copies
+					}
+				};
+			},
+			{ versions: 1, hours: 0 }
+		);
 	} finally {
 		db.close();
+		await lock.release();
 	}
 }

@@ -33,7 +33,7 @@ export const APPOINTMENT_EVENTS: readonly EventType[] = [
 	'appointment_dna'
 ];
 
-export const PRIORITIES = ['routine', 'urgent', 'two_week_wait'] as const;
+export { PRIORITIES } from '../../src/lib/metrics/codes.ts';
 export const ATTENDANCE_TYPES = ['first', 'follow_up'] as const;
 export const CONSULTATION_MEDIA = ['face_to_face', 'telephone', 'video'] as const;
 export const CANCELLED_BY = ['patient', 'provider'] as const;

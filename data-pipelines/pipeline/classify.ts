@@ -1,7 +1,8 @@
 /**
  * After the row rules: identity (duplicates and conflicts) and contradictions between rows
  * (shared/DOMAIN.md "Identity", "Reconciliation"). Produces `verdicts`: one row per staged row
- * that is not accepted, with `_status` duplicate or quarantined, its `_rule` and `_reason`.
+ * that is not accepted, with `_status` duplicate or quarantined, its `_rule`, its `_reason` (for
+ * quarantine.csv) and its `_summary` (the same with no value from the row, for the run report).
  * Only the rows involved are ever sorted or hashed, so a clean extract costs one pass.
  */
 import { COLUMNS } from '../lib/contract.ts';
@@ -43,7 +44,12 @@ SELECT _id,
        THEN 'event_id "' || event_id || '" is used by ' || copies
          || ' rows with different content: all are quarantined (first on '
          || ${at('first_line', 'first_file')} || ')'
-       ELSE 'exact duplicate of ' || ${at('first_line', 'first_file')} END AS _reason
+       ELSE 'exact duplicate of ' || ${at('first_line', 'first_file')} END AS _reason,
+  CASE WHEN differs
+       THEN 'the event_id is used by ' || copies
+         || ' rows with different content: all are quarantined (first on '
+         || ${at('first_line', 'first_file')} || ')'
+       ELSE 'exact duplicate of ' || ${at('first_line', 'first_file')} END AS _summary
 FROM ranked
 WHERE differs OR copy > 1`;
 
@@ -127,30 +133,32 @@ valid_outcomes AS (
 ${rankRepeats('later_outcomes', 'valid_outcomes', 'provider_code, appointment_id')},
 found AS (
   SELECT _id, 'a second referral_received for this pathway: it was already received on '
-    || ${at('first_line', 'first_file')} AS _reason
+    || ${at('first_line', 'first_file')} AS _reason, NULL AS _summary
   FROM referrals WHERE nth > 1
   UNION ALL
   SELECT _id, 'clock_stopped on ' || ${day('event_ts')} || ' is before the clock started on '
-    || ${day('start_ts')}
+    || ${day('start_ts')}, 'clock_stopped is dated before the clock started'
   FROM stops WHERE CAST(event_ts AS DATE) < CAST(start_ts AS DATE)
   UNION ALL
   SELECT _id, 'a second clock_stopped for this pathway: its clock already stopped on '
-    || ${at('first_line', 'first_file')}
+    || ${at('first_line', 'first_file')}, NULL
   FROM later_stops WHERE nth > 1
   UNION ALL
   SELECT _id, 'a second appointment_booked for this appointment_id (first on '
-    || ${at('first_line', 'first_file')} || '): a rebooking needs a new appointment_id'
+    || ${at('first_line', 'first_file')} || '): a rebooking needs a new appointment_id', NULL
   FROM bookings WHERE nth > 1
   UNION ALL
   SELECT _id, event_type || ' on ' || ${day('event_ts')} || ' is dated before its booking on '
-    || ${day('booked_ts')}
+    || ${day('booked_ts')}, event_type || ' is dated before its booking'
   FROM outcomes WHERE CAST(event_ts AS DATE) < CAST(booked_ts AS DATE)
   UNION ALL
   SELECT _id, 'a second outcome for this appointment: ' || first_type || ' was already recorded on '
-    || ${at('first_line', 'first_file')}
+    || ${at('first_line', 'first_file')}, NULL
   FROM later_outcomes WHERE nth > 1
 )
-SELECT _id, 'quarantined' AS _status, 'contradiction' AS _rule, MIN(_reason) AS _reason
+-- A reason that quotes no value from the row (dates aside) serves as its own summary.
+SELECT _id, 'quarantined' AS _status, 'contradiction' AS _rule, MIN(_reason) AS _reason,
+  arg_min(COALESCE(_summary, _reason), _reason) AS _summary
 FROM found GROUP BY _id`;
 
 export async function classifyRows(db: Db): Promise<void> {
@@ -161,7 +169,7 @@ UNION ALL SELECT * FROM identity_verdicts
 UNION ALL SELECT * FROM (${CONTRADICTIONS})`);
 	// Every staged row with its status; rows without a verdict are accepted.
 	await db.run(`CREATE OR REPLACE VIEW classified AS
-SELECT c.*, f._file, COALESCE(v._status, 'accepted') AS _status, v._rule, v._reason
+SELECT c.*, f._file, COALESCE(v._status, 'accepted') AS _status, v._rule, v._reason, v._summary
 FROM checked c
 JOIN ${FILES_TABLE} f USING (_file_no)
 LEFT JOIN verdicts v USING (_id)`);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../lib/errors.ts';
 import { QuarantineLimitError, runPipeline } from './run.ts';
+import { PUBLISH_OPTIONS, PUBLISH_USAGE, publishing } from './publish-options.ts';
 import { StepProgress } from './progress.ts';
 import type { RunReport } from './report.ts';
 
@@ -19,6 +20,7 @@ models pathways and appointments, and publishes a dataset folder the dashboard r
   --organisations FILE  names for organisation codes: a CSV with code,name[,type], or an NHS
                         ODS extract such as etr.csv or epraccur.csv (default: the demo world's)
   --memory-limit SIZE   DuckDB's memory limit, e.g. 8GB (default: half of this machine's)
+${PUBLISH_USAGE}
   --json                print the run report as JSON on stdout, nothing else
   --quiet               print nothing but errors
   --progress            draw progress bars even when stderr is not a terminal
@@ -29,7 +31,9 @@ Environment:
                         (without it a public demo key is used, with a warning)
 
 Exit status: 0 published; 1 failed; 2 bad arguments or unreadable input;
-3 too many rows quarantined (nothing published).`;
+3 too many rows quarantined; 4 another command is publishing DIR; 5 no event accepted.
+On 3 and 5 nothing is published: the report and the quarantined rows are written beside DIR
+(DIR.rejected-run-report.json, DIR.rejected-quarantine.csv).`;
 
 /** `5%` or `0.05` → 0.05. */
 export function parseShare(text: string): number {
@@ -90,6 +94,7 @@ export async function pipelineCli(argv: string[]): Promise<number> {
 				strict: { type: 'boolean', default: false },
 				organisations: { type: 'string' },
 				'memory-limit': { type: 'string' },
+				...PUBLISH_OPTIONS,
 				json: { type: 'boolean', default: false },
 				quiet: { type: 'boolean', default: false },
 				progress: { type: 'boolean', default: false },
@@ -117,6 +122,7 @@ export async function pipelineCli(argv: string[]): Promise<number> {
 			strict: values.strict,
 			organisations: values.organisations,
 			memoryLimit: values['memory-limit'],
+			...publishing(values, 'pipeline', values.out),
 			onStep: bars
 				? (s) => bars.step(s)
 				: chatty
@@ -135,7 +141,7 @@ export async function pipelineCli(argv: string[]): Promise<number> {
 			if (values.json) process.stdout.write(`${JSON.stringify(error.report, null, 2)}\n`);
 			else if (!values.quiet) process.stderr.write(`${summary(error.report, values.out, false)}\n`);
 			process.stderr.write(`pipeline: ${error.message}\n`);
-			return 3;
+			return error.exitCode;
 		}
 		throw error;
 	}

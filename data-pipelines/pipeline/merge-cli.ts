@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../lib/errors.ts';
+import { PUBLISH_OPTIONS, PUBLISH_USAGE, publishing } from './publish-options.ts';
 import { mergeDatasets } from './merge.ts';
 
 export const MERGE_USAGE = `Usage: npm run merge -- --out DIR DATASET DATASET [DATASET …]
@@ -14,10 +15,12 @@ every one must be published with the same PATHWAY_INSIGHT_KEY.
 
   --out DIR             the dataset folder to publish (replaced atomically)
   --memory-limit SIZE   DuckDB's memory limit, e.g. 8GB (default: half of this machine's)
+${PUBLISH_USAGE}
   --quiet               print nothing but errors
   --help                show this help
 
-Exit status: 0 published; 1 failed; 2 bad arguments or datasets that cannot be merged.`;
+Exit status: 0 published; 1 failed; 2 bad arguments or datasets that cannot be merged;
+4 another command is publishing DIR.`;
 
 export async function mergeCli(argv: string[]): Promise<number> {
 	let values;
@@ -29,6 +32,7 @@ export async function mergeCli(argv: string[]): Promise<number> {
 			options: {
 				out: { type: 'string' },
 				'memory-limit': { type: 'string' },
+				...PUBLISH_OPTIONS,
 				quiet: { type: 'boolean', default: false },
 				help: { type: 'boolean', default: false }
 			}
@@ -45,7 +49,8 @@ export async function mergeCli(argv: string[]): Promise<number> {
 	const manifest = await mergeDatasets({
 		inputs: positionals,
 		out: values.out,
-		memoryLimit: values['memory-limit']
+		memoryLimit: values['memory-limit'],
+		...publishing(values, 'merge', values.out)
 	});
 	if (!values.quiet) {
 		const providers = manifest.tables.pathways.files.filter((f) => f.partition !== null).length;

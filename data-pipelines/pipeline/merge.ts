@@ -16,7 +16,7 @@
  * (`reference.json`), completeness (`quality.json`), quarantine and the run report, which adds up
  * the regions' counts file by file.
  */
-import { copyFile, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readManifest } from '../lib/dataset.ts';
 import { openDb } from '../lib/duckdb.ts';
@@ -36,7 +36,10 @@ import {
 	type Manifest
 } from './publish.ts';
 import type { FileReport, RunReport } from './report.ts';
-import { newVersionDir, swapIn } from './swap.ts';
+import { pauseAt } from '../lib/pause.ts';
+import { lockDataset, type LockHolder } from './lock.ts';
+import type { Retention } from './swap.ts';
+import { publishVersion } from './version.ts';
 
 export interface MergeOptions {
 	/** Published dataset folders, each from its own pipeline run. */
@@ -44,6 +47,11 @@ export interface MergeOptions {
 	out: string;
 	memoryLimit?: string;
 	tempDirectory?: string;
+	/** When another command is publishing `out`, wait for it instead of refusing (exit 4). */
+	wait?: boolean;
+	onWaitForLock?: (holder: LockHolder) => void;
+	/** Which replaced versions of `out` to keep. */
+	retention?: Retention;
 }
 
 async function readJson<T>(dir: string, name: string): Promise<T | null> {
@@ -70,7 +78,11 @@ function sum(a: Record<string, number>, b: Record<string, number>): Record<strin
 }
 
 /** The regions' run reports as one: counts added, files listed under their region's name. */
-function mergeReports(inputs: string[], reports: RunReport[], manifest: Manifest): RunReport {
+function mergeReports(
+	inputs: string[],
+	reports: RunReport[],
+	manifest: Omit<Manifest, 'documents'>
+): RunReport {
 	const files: FileReport[] = reports.flatMap((r, i) =>
 		r.files.map((f) => ({ ...f, file: `${basename(inputs[i])}/${f.file}` }))
 	);
@@ -134,18 +146,39 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
 }
 
 /** Merges the datasets into `out` (written beside it, checked, then swapped in); its manifest. */
-export async function mergeDatasets({
+export async function mergeDatasets(options: MergeOptions): Promise<Manifest> {
+	const { inputs, out } = options;
+	if (inputs.length < 2) throw new UserError('name at least two published datasets to merge');
+	const target = resolve(out);
+	if (inputs.map((i) => resolve(i)).includes(target)) {
+		throw new UserError(`--out "${out}" is one of the datasets being merged: choose a new folder`);
+	}
+	const lock = await lockDataset(out, { wait: options.wait, onWait: options.onWaitForLock });
+	try {
+		await pauseAt('lock');
+		return await merge(options);
+	} finally {
+		await lock.release();
+	}
+}
+
+async function merge({
 	inputs,
 	out,
 	memoryLimit,
-	tempDirectory
+	tempDirectory,
+	retention
 }: MergeOptions): Promise<Manifest> {
-	if (inputs.length < 2) throw new UserError('name at least two published datasets to merge');
-	const dirs = inputs.map((i) => resolve(i));
 	const target = resolve(out);
-	if (dirs.includes(target)) {
-		throw new UserError(`--out "${out}" is one of the datasets being merged: choose a new folder`);
-	}
+	// Each input's current version, read from its own folder: a region republished while this
+	// runs swaps its link, and the merge must not read half of one version and half of the next.
+	const dirs = await Promise.all(
+		inputs.map((i) =>
+			realpath(i).catch(() => {
+				throw new UserError(`no dataset at "${i}": publish one with npm run pipeline`);
+			})
+		)
+	);
 	const manifests = await Promise.all(dirs.map((d) => readManifest(d)));
 	const extractDate = same(
 		inputs,
@@ -181,9 +214,14 @@ export async function mergeDatasets({
 	});
 
 	await mkdir(dirname(target), { recursive: true });
-	const staging = await newVersionDir(target);
 	const db = await openDb({ memoryLimit, tempDirectory });
 	try {
+		return await publishVersion(target, (staging) => write(staging), retention);
+	} finally {
+		db.close();
+	}
+
+	async function write(staging: string): Promise<Omit<Manifest, 'documents'>> {
 		const tables: Manifest['tables'] = {};
 		// Event-level tables: each region's per-provider files, as they are.
 		for (const { name } of TABLES.filter((t) => t.kind === 'facts')) {
@@ -225,7 +263,7 @@ export async function mergeDatasets({
 					to: periods.map((p) => p.to).sort()[periods.length - 1]
 				}
 			: null;
-		const manifest: Manifest = {
+		const manifest: Omit<Manifest, 'documents'> = {
 			schemaVersion: SCHEMA_VERSION,
 			contractVersion: manifests[0].contractVersion,
 			builtAt: new Date().toISOString(),
@@ -271,13 +309,6 @@ ${quarantines.join('\nUNION ALL BY NAME\n')}
 			const report = mergeReports(inputs, reports as RunReport[], manifest);
 			await writeFile(join(staging, 'run-report.json'), `${JSON.stringify(report, null, 2)}\n`);
 		}
-		await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-		await swapIn(staging, target);
 		return manifest;
-	} catch (error) {
-		await rm(staging, { recursive: true, force: true });
-		throw error;
-	} finally {
-		db.close();
 	}
 }

@@ -2,22 +2,26 @@
  * Publishing the dataset: every file is written to a fresh folder beside the target, verified,
  * then swapped in by rename, so readers see the old dataset or the new one, never half of each.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { COLUMNS, CONTRACT_VERSION, PSEUDONYMISED } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
-import type { DatasetFile, DatasetManifest, DatasetTable } from '../../src/lib/dataset/schema.ts';
+import {
+	SUPPORTED_SCHEMA_VERSION,
+	type DatasetFile,
+	type DatasetManifest,
+	type DatasetTable
+} from '../../src/lib/dataset/schema.ts';
 import { aggregateOrder, AGGREGATES } from './aggregates.ts';
 import { AGGREGATE_LEVELS, levelTable } from '../../src/lib/metrics/levels.ts';
 import { firstView } from '../../src/lib/metrics/overview-view.ts';
 import { stopwatch } from '../lib/stopwatch.ts';
 import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 import type { RunReport } from './report.ts';
-import { newVersionDir, swapIn } from './swap.ts';
+import type { Retention } from './swap.ts';
+import { publishVersion, sha256File } from './version.ts';
 import {
 	codesInData,
 	completeness,
@@ -27,7 +31,7 @@ import {
 } from './reference.ts';
 
 /** Version of the published dataset's layout (manifest, files, tables, columns). */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = SUPPORTED_SCHEMA_VERSION;
 
 /** How a published table is laid out and the order its rows are written in. */
 export interface PublishedTable {
@@ -111,12 +115,6 @@ async function footerBytes(path: string, size: number): Promise<number> {
 	} finally {
 		await handle.close();
 	}
-}
-
-async function sha256(path: string): Promise<string> {
-	const hash = createHash('sha256');
-	for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-	return hash.digest('hex');
 }
 
 async function isDataset(dir: string): Promise<boolean> {
@@ -232,7 +230,7 @@ TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${table.
 			rows: rows as number,
 			bytes: size,
 			footerBytes: await footerBytes(path, size),
-			sha256: await sha256(path)
+			sha256: await sha256File(path)
 		});
 	}
 	if (source) await db.run(`DROP TABLE ${source}`);
@@ -268,15 +266,37 @@ const QUARANTINE_COLUMNS = COLUMNS.map((c) =>
 	PSEUDONYMISED.includes(c) ? `pseudonym(r.${c}) AS ${c}` : `r.${c}`
 );
 
-/** Writes, verifies and swaps in the dataset; returns its manifest. */
+/**
+ * Writes every quarantined row to `path` (CSV) with its file, line, rule and reason, for the
+ * operator: never served, since a misaligned row may hold an identifier in any column.
+ */
+export async function writeQuarantine(db: Db, path: string): Promise<void> {
+	await db.run(`COPY (
+  SELECT f._file AS file, r._line AS line, v._rule AS rule, v._reason AS reason,
+    ${QUARANTINE_COLUMNS.join(', ')}
+  FROM verdicts v
+  JOIN ${RAW_TABLE} r USING (_id)
+  JOIN ${FILES_TABLE} f USING (_file_no)
+  WHERE v._status = 'quarantined'
+  ORDER BY r._file_no, r._line
+) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
+}
+
+export interface PublishOptions {
+	/** Called when the files are written, before the run report is: the last chance to amend it. */
+	beforeReport?: () => void;
+	/** Names for the codes in the data (reference.json); none when absent. */
+	reference?: Reference;
+	/** Which replaced versions to keep (swap.ts). */
+	retention?: Retention;
+}
+
+/** Writes, verifies and swaps in the dataset; returns its manifest. The caller holds its lock. */
 export async function publish(
 	db: Db,
 	out: string,
 	report: RunReport,
-	/** Called when the files are written, before the run report is: the last chance to amend it. */
-	beforeReport: () => void = () => {},
-	/** Names for the codes in the data (reference.json); none when absent. */
-	reference?: Reference
+	{ beforeReport = () => {}, reference, retention }: PublishOptions = {}
 ): Promise<Manifest> {
 	const target = resolve(out);
 	if (!(await isDataset(target))) {
@@ -285,52 +305,41 @@ export async function publish(
 		);
 	}
 	await mkdir(dirname(target), { recursive: true });
-	const staging = await newVersionDir(target);
-	try {
-		const tables: Manifest['tables'] = {};
-		const { seconds, lap } = stopwatch();
-		await createPseudonyms(db);
-		lap('pseudonyms');
-		for (const table of TABLES) {
-			tables[table.name] = await writeTable(db, staging, table);
-			lap(table.name);
-		}
-		for (const column of sharedIdentifiers()) await db.run(`DROP TABLE ${pseudonymsOf(column)}`);
-		await db.run(`COPY (
-  SELECT f._file AS file, r._line AS line, v._rule AS rule, v._reason AS reason,
-    ${QUARANTINE_COLUMNS.join(', ')}
-  FROM verdicts v
-  JOIN ${RAW_TABLE} r USING (_id)
-  JOIN ${FILES_TABLE} f USING (_file_no)
-  WHERE v._status = 'quarantined'
-  ORDER BY r._file_no, r._line
-) TO ${sqlString(join(staging, 'quarantine.csv'))} (HEADER, DELIMITER ',')`);
-		const manifest: Manifest = {
-			schemaVersion: SCHEMA_VERSION,
-			contractVersion: CONTRACT_VERSION,
-			builtAt: new Date().toISOString(),
-			extractDate: report.extractDate,
-			dataPeriod: report.dataPeriod,
-			tables,
-			pseudonymisation: report.pseudonymisation,
-			source: {
-				files: report.files.map((f) => f.file),
-				rowsRead: report.read,
-				rowsAccepted: report.accepted
+	return publishVersion(
+		target,
+		async (staging) => {
+			const tables: Manifest['tables'] = {};
+			const { seconds, lap } = stopwatch();
+			await createPseudonyms(db);
+			lap('pseudonyms');
+			for (const table of TABLES) {
+				tables[table.name] = await writeTable(db, staging, table);
+				lap(table.name);
 			}
-		};
-		if (reference) await writeReference(staging, reference, await codesInData(db));
-		await writeQuality(staging, await completeness(db));
-		if (report.dataPeriod) await writeFirstView(db, staging, report.dataPeriod.to);
-		lap('quarantine, reference, quality, first view');
-		report.publishTimings = seconds;
-		beforeReport();
-		await writeFile(join(staging, 'run-report.json'), `${JSON.stringify(report, null, 2)}\n`);
-		await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-		await swapIn(staging, target);
-		return manifest;
-	} catch (error) {
-		await rm(staging, { recursive: true, force: true });
-		throw error;
-	}
+			for (const column of sharedIdentifiers()) await db.run(`DROP TABLE ${pseudonymsOf(column)}`);
+			await writeQuarantine(db, join(staging, 'quarantine.csv'));
+			if (reference) await writeReference(staging, reference, await codesInData(db));
+			await writeQuality(staging, await completeness(db));
+			if (report.dataPeriod) await writeFirstView(db, staging, report.dataPeriod.to);
+			lap('quarantine, reference, quality, first view');
+			report.publishTimings = seconds;
+			beforeReport();
+			await writeFile(join(staging, 'run-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+			return {
+				schemaVersion: SCHEMA_VERSION,
+				contractVersion: CONTRACT_VERSION,
+				builtAt: new Date().toISOString(),
+				extractDate: report.extractDate,
+				dataPeriod: report.dataPeriod,
+				tables,
+				pseudonymisation: report.pseudonymisation,
+				source: {
+					files: report.files.map((f) => f.file),
+					rowsRead: report.read,
+					rowsAccepted: report.accepted
+				}
+			};
+		},
+		retention
+	);
 }

@@ -143,10 +143,6 @@ const contractNames = (text: string, delimiter: string) =>
 			.filter((h) => CONTRACT.has(h))
 	).size;
 
-/** A short quotation of a header or line for a message. */
-const quoted = (text: string, max = 60) =>
-	`"${text.length > max ? `${text.slice(0, max)}…` : text}"`;
-
 /** A first line holding an event type or an ISO date is data, not a header. */
 const EVENT_TYPE_OR_DATE = new RegExp(
 	`(^|[,;\t|])\\s*"?(${EVENT_TYPES.join('|')}|\\d{4}-\\d{2}-\\d{2})\\b`,
@@ -157,7 +153,13 @@ const EVENT_TYPE_OR_DATE = new RegExp(
  * Looks at a CSV header for problems that make every row of the file unreadable as contract
  * input: another delimiter, no header at all, or a header naming none of the contract columns.
  */
-function headerProblem(text: string): { problem?: string; delimiter?: string; noHeader?: boolean } {
+function headerProblem(text: string): {
+	problem?: string;
+	delimiter?: string;
+	noHeader?: boolean;
+	/** The first line names no contract column: its fields may be data, so they are not listed. */
+	unnamed?: boolean;
+} {
 	const firstLine = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0];
 	const counts = DELIMITERS.map((d) => ({ ...d, count: contractNames(text, d.char) }));
 	const best = counts.reduce((a, b) => (b.count > a.count ? b : a));
@@ -174,13 +176,14 @@ function headerProblem(text: string): { problem?: string; delimiter?: string; no
 		return {
 			noHeader: true,
 			problem:
-				`the file has no header row: its first line ${quoted(firstLine)} holds data. ` +
+				`the file has no header row: its first line holds data (an event type or a date), not column names. ` +
 				`Add a first line naming the columns, such as ${EXAMPLE_HEADER}`
 		};
 	}
 	return {
+		unnamed: true,
 		problem:
-			`the header ${quoted(firstLine)} names none of the contract's columns: ` +
+			`the header names none of the contract's columns: ` +
 			`name them as the contract does, such as ${EXAMPLE_HEADER}`
 	};
 }
@@ -384,7 +387,7 @@ function rejectMessage(columnCount: number, lastLine: number, ndjson: boolean): 
     WHEN 'MISSING COLUMNS' THEN CASE WHEN ${truncated}
       THEN 'the last line is cut short (it has ' || ${found} || ' of the ${columnCount} fields) and the file does not end with a line break: the extract looks truncated, so export it again'
       ELSE 'the line has ' || ${found} || ' of the ${columnCount} fields the header names: a value is missing, or a line break inside a value is not in double quotes' END
-    ELSE ${ndjson ? "'the line cannot be read: '" : "'the record cannot be read as CSV: '"} || lower(e.type) || ': ' || e.message
+    ELSE ${ndjson ? "'the line cannot be read ('" : "'the record cannot be read as CSV ('"} || lower(e.type) || ')'
   END`;
 }
 
@@ -439,8 +442,10 @@ async function readCsv(
 		return name;
 	});
 	const columnCount = found.delimiter ? parseHeader(text).length : header.length;
-	if (found.noHeader) {
-		reading.missingColumns = [...COLUMNS];
+	if (found.noHeader || found.unnamed) {
+		reading.missingColumns = found.noHeader
+			? [...COLUMNS]
+			: COLUMNS.filter((c) => !sourceNames.includes(c));
 		reading.extraColumns = [];
 	} else {
 		reading.missingColumns = COLUMNS.filter((c) => !sourceNames.includes(c));
@@ -560,7 +565,7 @@ async function readNdjson(
 	await db.run(`DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;
 CREATE OR REPLACE TEMP TABLE json_raw AS
 SELECT * FROM read_csv(${sqlString(file.path)}, columns = {'text': 'VARCHAR'}, header = false,
-  auto_detect = false, delim = ${sqlString('\u0001')}, quote = '', escape = '', strict_mode = false,
+  auto_detect = false, delim = '\u0001', quote = '', escape = '', strict_mode = false,
   max_line_size = ${MAX_LINE_BYTES},
   store_rejects = true, rejects_table = 'reject_errors', rejects_scan = 'reject_scans')`);
 	const rejects = `raw_rejects_${fileNo}`;

@@ -25,6 +25,7 @@ export interface QuarantineExample {
 	file: string;
 	line: number;
 	rule: string;
+	/** What is wrong, naming the column and what it may hold, and never a value from the row. */
 	reason: string;
 }
 
@@ -39,7 +40,10 @@ export interface RunReport extends Counts {
 	 * reader knows the file was seen and why its rows are not in the reconciliation.
 	 */
 	otherFiles?: { file: string; kind: 'capacity'; bytes: number; note: string }[];
-	/** The first quarantined rows, in file and line order, so a reader sees what went wrong. */
+	/**
+	 * The first quarantined rows, in file and line order, so a reader sees what went wrong. The
+	 * report is served to the dashboard: no value of a row is quoted (quarantine.csv has them).
+	 */
 	examples: QuarantineExample[];
 	pseudonymisation: { method: string; demoKey: boolean };
 	/** Wall time of the whole run, publishing included. */
@@ -103,7 +107,7 @@ GROUP BY _file ORDER BY _file`);
 		notices: r.notices
 	}));
 	const examples =
-		(await db.all(`SELECT _file AS file, _line AS line, _rule AS rule, _reason AS reason
+		(await db.all(`SELECT _file AS file, _line AS line, _rule AS rule, _summary AS reason
 FROM classified WHERE _status = 'quarantined' ORDER BY _file_no, _line LIMIT 20`)) as unknown as QuarantineExample[];
 	return { total, files, examples };
 }

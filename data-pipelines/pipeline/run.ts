@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openDb, type QueryProgress } from '../lib/duckdb.ts';
 import { isIsoDate } from '../../src/lib/metrics/sql.ts';
@@ -12,7 +12,10 @@ import {
 	KEY_VARIABLE,
 	type PseudonymKey
 } from './pseudonymise.ts';
-import { publish, type Manifest } from './publish.ts';
+import { lockDataset, type LockHolder } from './lock.ts';
+import { pauseAt } from '../lib/pause.ts';
+import { publish, writeQuarantine, type Manifest } from './publish.ts';
+import type { Retention } from './swap.ts';
 import {
 	createRawTable,
 	createRawView,
@@ -49,15 +52,32 @@ export interface PipelineOptions {
 	onProgress?: (progress: QueryProgress) => void;
 	/** An organisation lookup (code,name[,type] CSV or an NHS ODS extract) for names beside codes. */
 	organisations?: string;
+	/** When another command is publishing `out`, wait for it instead of refusing (exit 4). */
+	wait?: boolean;
+	/** Told once when the run starts waiting for another command's lock on `out`. */
+	onWaitForLock?: (holder: LockHolder) => void;
+	/** Which replaced versions of the dataset to keep (default: the previous, and 24 hours). */
+	retention?: Retention;
 }
+
+/** The shortest key `--strict` accepts: 32 characters, as 24 random bytes in base64 make. */
+export const MIN_KEY_LENGTH = 32;
 
 /** The run quarantined more than `--max-quarantine` allows: nothing was published. */
 export class QuarantineLimitError extends UserError {
 	override name = 'QuarantineLimitError';
 	readonly report: RunReport;
-	constructor(message: string, report: RunReport) {
-		super(message);
+	constructor(message: string, report: RunReport, exitCode = 3) {
+		super(message, exitCode);
 		this.report = report;
+	}
+}
+
+/** The run accepted no event at all: nothing was published (exit 5). */
+export class NoEventsError extends QuarantineLimitError {
+	override name = 'NoEventsError';
+	constructor(message: string, report: RunReport) {
+		super(message, report, 5);
 	}
 }
 
@@ -69,9 +89,21 @@ export function rejectedReportPath(out: string): string {
 	return join(dirname(target), `${basename(target)}.rejected-run-report.json`);
 }
 
+/** Where a refused run's quarantined rows go, beside its report (for the operator only). */
+export function rejectedQuarantinePath(out: string): string {
+	const target = resolve(out);
+	return join(dirname(target), `${basename(target)}.rejected-quarantine.csv`);
+}
+
 export interface PipelineResult {
 	report: RunReport;
 	manifest: Manifest;
+}
+
+/** `12 rows read: 0 accepted, …` for a message. */
+function fmtRows(report: RunReport): string {
+	const n = (x: number) => x.toLocaleString('en-GB');
+	return `${n(report.read)} row${report.read === 1 ? '' : 's'} read: ${n(report.accepted)} accepted, ${n(report.duplicates)} duplicates, ${n(report.quarantined)} quarantined`;
 }
 
 export function today(): string {
@@ -88,10 +120,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 		throw new UserError(`invalid --extract-date "${extractDate}": expected YYYY-MM-DD`);
 	}
 	const key = options.key ?? keyFromEnvironment();
+	const makeOne = `make one with: node -e "console.log(require('node:crypto').randomBytes(32).toString('base64'))"`;
 	if (key.demo && options.strict) {
 		throw new UserError(
-			`${KEY_VARIABLE} is not set and --strict refuses the public demo key: set ${KEY_VARIABLE} to a long random secret`
+			`${KEY_VARIABLE} is not set and --strict refuses the public demo key: set ${KEY_VARIABLE} to a long random secret (${makeOne})`
 		);
+	}
+	if (!key.demo && key.key.length < MIN_KEY_LENGTH) {
+		const message = `${KEY_VARIABLE} is ${key.key.length} characters long: a key shorter than ${MIN_KEY_LENGTH} can be guessed, and then every pseudonym reversed`;
+		if (options.strict) throw new UserError(`${message}; --strict refuses it (${makeOne})`);
+		options.onWarning?.(`WARNING: ${message}. Set a longer one (${makeOne}).`);
 	}
 	const maxQuarantine = options.maxQuarantine ?? DEFAULT_MAX_QUARANTINE;
 	if (!(maxQuarantine >= 0 && maxQuarantine <= 1)) {
@@ -111,6 +149,32 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 		current = name ? { name, began: now } : null;
 		if (name) options.onStep?.(name);
 	};
+	const lock = await lockDataset(options.out, {
+		wait: options.wait,
+		onWait: options.onWaitForLock
+	});
+	try {
+		await pauseAt('lock');
+		return await publishRun(options, { started, extractDate, key, maxQuarantine, step, timings });
+	} finally {
+		await lock.release();
+	}
+}
+
+interface RunState {
+	started: number;
+	extractDate: string;
+	key: PseudonymKey;
+	maxQuarantine: number;
+	step: (name: string) => void;
+	timings: Record<string, number>;
+}
+
+/** The run itself, under the dataset's lock. */
+async function publishRun(
+	options: PipelineOptions,
+	{ started, extractDate, key, maxQuarantine, step, timings }: RunState
+): Promise<PipelineResult> {
 	const inputs = await listInputFiles(options.input);
 	const files = inputs.filter((f) => f.kind === 'events');
 	if (files.length === 0) {
@@ -162,32 +226,47 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 			seconds: 0,
 			timings
 		};
-		if (report.read > 0 && report.quarantined / report.read > maxQuarantine) {
+		// Refusals, in order of their exit status: too many rows quarantined (3), then no event (5).
+		const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+		const refusal =
+			report.read > 0 && report.quarantined / report.read > maxQuarantine
+				? (path: string) =>
+						new QuarantineLimitError(
+							`${pct(report.quarantined / report.read)} of rows were quarantined, over the limit of ${pct(maxQuarantine)}: ` +
+								`nothing was published and the previous dataset is still served. See ${path}`,
+							report
+						)
+				: report.accepted === 0
+					? (path: string) =>
+							new NoEventsError(
+								`the extract holds no event that could be accepted (${fmtRows(report)}): ` +
+									`nothing was published and the previous dataset is still served. See ${path}`,
+								report
+							)
+					: null;
+		if (refusal) {
 			step('');
 			report.seconds = Math.round((performance.now() - started) / 10) / 100;
 			const path = rejectedReportPath(options.out);
 			await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-			const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-			throw new QuarantineLimitError(
-				`${pct(report.quarantined / report.read)} of rows were quarantined, over the limit of ${pct(maxQuarantine)}: ` +
-					`nothing was published and the previous dataset is still served. See ${path}`,
-				report
-			);
+			await writeQuarantine(db, rejectedQuarantinePath(options.out));
+			throw refusal(path);
 		}
 		await keepQuarantinedTextOnly(db);
 		step('modelling pathways and appointments');
 		report.modelTimings = await buildModel(db, extractDate);
 		step(`publishing ${options.out}`);
-		const manifest = await publish(
-			db,
-			options.out,
-			report,
-			() => {
+		const manifest = await publish(db, options.out, report, {
+			beforeReport: () => {
 				step('');
 				report.seconds = Math.round((performance.now() - started) / 10) / 100;
 			},
-			reference
-		);
+			reference,
+			retention: options.retention
+		});
+		// A refusal's report, from an earlier run, no longer says what is served.
+		await rm(rejectedReportPath(options.out), { force: true });
+		await rm(rejectedQuarantinePath(options.out), { force: true });
 		return { report, manifest };
 	} finally {
 		db.close();

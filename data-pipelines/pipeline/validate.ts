@@ -1,7 +1,10 @@
 /**
  * The contract's rules (shared/DOMAIN.md "Semantics (v1)") as SQL over the staging table.
- * Each row gets the first rule it breaks and a message naming the value and what was expected;
- * an invalid optional value is set to unknown and counted as a warning instead.
+ * Each row gets the first rule it breaks and two messages: `_reason`, naming the value as written
+ * and what was expected, for quarantine.csv (the operator's, never served), and `_summary`, the
+ * same without any value from the row, for the run report, which the dashboard serves (a row
+ * whose columns are shifted can put a patient's id in any column). An invalid optional value is
+ * set to unknown and counted as a warning instead.
  */
 import {
 	AGE_BANDS,
@@ -23,6 +26,7 @@ import {
 } from '../lib/contract.ts';
 import type { Db } from '../lib/duckdb.ts';
 import { sqlDate, sqlString } from '../../src/lib/metrics/sql.ts';
+import { ODS_CODE, TREATMENT_FUNCTION_CODE } from '../../src/lib/metrics/codes.ts';
 import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 
 const LOWER: readonly Column[] = [
@@ -38,26 +42,38 @@ const LOWER: readonly Column[] = [
 ];
 const UPPER: readonly Column[] = ['provider_code', 'commissioner_code', 'referrer_code'];
 
+/**
+ * How a message shows a value of the row: as ` "value"` (for quarantine.csv), or not at all (for
+ * what is served). An SQL text expression, concatenated into the message.
+ */
+type Show = (column: string) => string;
+/** A message: an SQL text expression over the row as written, showing values by `show`. */
+type Message = string | ((show: Show) => string);
+
 interface Rule {
 	rule: string;
 	/** SQL condition over the normalised row: true when the row breaks the rule. */
 	when: string;
-	/** SQL text expression over the row as written: the message. */
-	message: string;
+	/** The message. */
+	message: Message;
 	/**
 	 * Special cases of a broken rule, tried in order over the row as written, with their own
 	 * message (and rule, if given). Worked out only for quarantined rows, so they cost clean rows
 	 * nothing.
 	 */
-	cases?: readonly { when: string; rule?: string; message: string }[];
+	cases?: readonly { when: string; rule?: string; message: Message }[];
 }
 
 const list = (values: readonly string[]) => `(${values.map(sqlString).join(', ')})`;
 const english = (values: readonly string[]) =>
 	values.length === 1 ? values[0] : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 /** A value as written (messages are worked out over the raw row), quoted and cut short if huge. */
-const shown = (column: string) =>
-	`'"' || CASE WHEN length(${column}) > 40 THEN left(${column}, 40) || '…' ELSE ${column} END || '"'`;
+const shown: Show = (column) =>
+	`' "' || CASE WHEN length(${column}) > 40 THEN left(${column}, 40) || '…' ELSE ${column} END || '"'`;
+/** No value at all. */
+const hidden: Show = () => `''`;
+const render = (message: Message, show: Show) =>
+	typeof message === 'string' ? message : message(show);
 const isType = (types: readonly string[]) => `event_type IN ${list(types)}`;
 const typeNames = (types: readonly string[]) =>
 	types.length === APPOINTMENT_EVENTS.length &&
@@ -81,17 +97,19 @@ function dateCases(column: string, example: string) {
 	return [
 		{
 			when: `regexp_matches(${column}, '^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}')`,
-			message: `'invalid ${column} ' || ${shown(column)} || ': write dates year first, as YYYY-MM-DD (such as ${example}), not day/month/year as a spreadsheet may show them'`
+			message: (show: Show) =>
+				`'invalid ${column}' || ${show(column)} || ': write dates year first, as YYYY-MM-DD (such as ${example}), not day/month/year as a spreadsheet may show them'`
 		},
 		{
 			when: `regexp_full_match(${column}, '\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?(Z|[+-]\\d{2}:?\\d{2})?')`,
-			message: `'invalid ${column} ' || ${shown(column)} || ': there is no such date or time (months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59)'`
+			message: (show: Show) =>
+				`'invalid ${column}' || ${show(column)} || ': there is no such date or time (months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59)'`
 		}
 	];
 }
 
-const ODS = '^[A-Z0-9]{3,6}$';
-const TREATMENT_FUNCTION = '^[0-9]{3}$';
+const ODS = ODS_CODE.source;
+const TREATMENT_FUNCTION = TREATMENT_FUNCTION_CODE.source;
 
 /** An NDJSON file has no header: a column is missing when no line has its key. */
 const ndjsonMissing = (column: string, on: string) => ({
@@ -125,7 +143,8 @@ function requiredRules(): Rule[] {
 	rules.push({
 		rule: 'invalid_event_type',
 		when: `event_type NOT IN ${list(EVENT_TYPES)}`,
-		message: `'unknown event_type ' || ${shown('event_type')} || ': expected one of the ${EVENT_TYPES.length} contract event types, such as referral_received or appointment_booked'`,
+		message: (show) =>
+			`'unknown event_type' || ${show('event_type')} || ': expected one of the ${EVENT_TYPES.length} contract event types, such as referral_received or appointment_booked'`,
 		cases: [
 			{
 				when: `lower(event_type) = 'event_type' AND lower(event_id) = 'event_id'`,
@@ -137,7 +156,8 @@ function requiredRules(): Rule[] {
 	rules.push({
 		rule: 'invalid_date',
 		when: `event_ts IS NULL`,
-		message: `'invalid event_time ' || ${shown('event_time')} || ': expected an ISO 8601 date or timestamp such as 2025-03-14 or 2025-03-14T09:30:00'`,
+		message: (show) =>
+			`'invalid event_time' || ${show('event_time')} || ': expected an ISO 8601 date or timestamp such as 2025-03-14 or 2025-03-14T09:30:00'`,
 		cases: dateCases('event_time', '2025-03-14')
 	});
 	for (const { column, eventTypes } of REQUIRED_BY_TYPE) {
@@ -174,33 +194,38 @@ function valueRules(): Rule[] {
 	const rules: Rule[] = REQUIRED_ENUMS.map(({ column, values, eventTypes }) => ({
 		rule: 'invalid_value',
 		when: `${isType(eventTypes)} AND ${column} NOT IN ${list(values)}`,
-		message: `'invalid ${column} ' || ${shown(column)} || ': expected ${english(values)}'`
+		message: (show: Show) =>
+			`'invalid ${column}' || ${show(column)} || ': expected ${english(values)}'`
 	}));
 	rules.push({
 		rule: 'invalid_value',
 		when: `event_type = 'referral_received' AND rtt IS NOT NULL AND rtt_flag IS NULL`,
-		message: `'invalid rtt ' || ${shown('rtt')} || ': expected true or false'`
+		message: (show) => `'invalid rtt' || ${show('rtt')} || ': expected true or false'`
 	});
 	rules.push({
 		rule: 'invalid_date',
 		when: `${isType(APPOINTMENT_EVENTS)} AND appointment_ts IS NULL`,
-		message: `'invalid appointment_time ' || ${shown('appointment_time')} || ': expected an ISO 8601 timestamp such as 2025-03-14T09:30:00'`,
+		message: (show) =>
+			`'invalid appointment_time' || ${show('appointment_time')} || ': expected an ISO 8601 timestamp such as 2025-03-14T09:30:00'`,
 		cases: dateCases('appointment_time', '2025-03-14T09:30:00')
 	});
 	rules.push({
 		rule: 'invalid_code',
 		when: `NOT regexp_full_match(provider_code, '${ODS}')`,
-		message: `'invalid provider_code ' || ${shown('provider_code')} || ': expected an ODS code of 3 to 6 letters and digits, such as RBD'`
+		message: (show) =>
+			`'invalid provider_code' || ${show('provider_code')} || ': expected an ODS code of 3 to 6 letters and digits, such as RBD'`
 	});
 	rules.push({
 		rule: 'invalid_code',
 		when: `event_type = 'referral_received' AND NOT regexp_full_match(commissioner_code, '${ODS}')`,
-		message: `'invalid commissioner_code ' || ${shown('commissioner_code')} || ': expected an ODS code of 3 to 6 letters and digits, such as 15N'`
+		message: (show) =>
+			`'invalid commissioner_code' || ${show('commissioner_code')} || ': expected an ODS code of 3 to 6 letters and digits, such as 15N'`
 	});
 	rules.push({
 		rule: 'invalid_code',
 		when: `event_type = 'referral_received' AND NOT regexp_full_match(specialty_code, '${TREATMENT_FUNCTION}')`,
-		message: `'invalid specialty_code ' || ${shown('specialty_code')} || ': expected a 3-digit treatment function code, such as 110'`
+		message: (show) =>
+			`'invalid specialty_code' || ${show('specialty_code')} || ': expected a 3-digit treatment function code, such as 110'`
 	});
 	return rules;
 }
@@ -208,7 +233,8 @@ function valueRules(): Rule[] {
 const futureRule: Rule = {
 	rule: 'future_event_time',
 	when: `CAST(event_ts AS DATE) > getvariable('extract_date')`,
-	message: `'event_time ' || ${shown('event_time')} || ' is after the extract date ' || strftime(getvariable('extract_date'), '%Y-%m-%d')`
+	message: (show) =>
+		`'event_time' || ${show('event_time')} || ' is after the extract date ' || strftime(getvariable('extract_date'), '%Y-%m-%d')`
 };
 
 /** Every quarantine rule, in the order they are tried. */
@@ -354,11 +380,12 @@ FROM ruled`);
 }
 
 /**
- * `(_id, _status, _rule, _reason)` for every row a rule quarantined. The message quotes the row
- * as it was written, so it is worked out over the staged text, and only for these rows.
+ * `(_id, _status, _rule, _reason, _summary)` for every row a rule quarantined. The reason quotes
+ * the row as it was written, so it is worked out over the staged text, and only for these rows;
+ * the summary says the same with no value from the row.
  */
 export function ruleVerdictsSql(): string {
-	type Verdict = { rule: string; message: string };
+	type Verdict = { rule: string; message: Message };
 	const refined = (r: Rule, pick: (v: Verdict) => string) =>
 		r.cases?.length
 			? `CASE ${r.cases.map((c) => `WHEN ${c.when} THEN ${pick({ rule: c.rule ?? r.rule, message: c.message })}`).join(' ')} ELSE ${pick(r)} END`
@@ -367,7 +394,8 @@ export function ruleVerdictsSql(): string {
 		`CASE _rule_no\n${ROW_RULES.map((r, i) => `      WHEN ${i + 1} THEN ${refined(r, pick)}`).join('\n')}\n    END`;
 	return `SELECT _id, 'quarantined' AS _status,
     ${cases((v) => sqlString(v.rule))} AS _rule,
-    ${cases((c) => c.message)} AS _reason
+    ${cases((c) => render(c.message, shown))} AS _reason,
+    ${cases((c) => render(c.message, hidden))} AS _summary
   FROM (
     SELECT r.*, c._rule_no, f.format AS _format
     FROM checked c JOIN ${RAW_TABLE} r USING (_id) JOIN ${FILES_TABLE} f ON f._file_no = r._file_no

@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
+import { expectSameFigures, metricsOf, optionValues, search, tiles } from './figures.ts';
 import { E2E_DATASET, E2E_PORT, E2E_PORT_NO_DATA } from './paths.ts';
 import { WHOLE_FILE_BYTES } from '../../src/lib/db/read-parquet.ts';
 
-const exec = promisify(execFile);
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 let proxy: CountingProxy;
@@ -33,67 +31,13 @@ function watchOrigin(page: Page, origin: string) {
 	return foreign;
 }
 
-/** The view's search string as the page writes it (fixed key order). */
-function search(params: Record<string, string>): string {
-	const order = ['provider', 'commissioner', 'specialty', 'priority', 'asOf'];
-	const p = new URLSearchParams();
-	for (const k of order) if (params[k]) p.set(k, params[k]);
-	const s = p.toString();
-	return s ? `?${s}` : '';
+/** Where the served version's files are: `/data/v/VERSION`. */
+async function versionBase(): Promise<string> {
+	const { version } = await (await fetch(`${proxy.url}/data/manifest.json`)).json();
+	return `/data/v/${version}`;
 }
 
-/** Waits for the figures of the given view, then reads every tile's raw value. */
-async function tiles(page: Page, view: Record<string, string> = {}) {
-	const ready = page.locator(`section[data-state="ready"][data-view="${search(view)}"]`);
-	await expect(ready).toBeVisible({ timeout: 30_000 });
-	return page.evaluate(() =>
-		Object.fromEntries(
-			[...document.querySelectorAll<HTMLElement>('[data-metric]')].map((e) => [
-				e.dataset.metric!,
-				e.dataset.value === '' ? null : Number(e.dataset.value)
-			])
-		)
-	);
-}
-
-async function cliMetrics(args: string[]) {
-	const { stdout } = await exec(process.execPath, [
-		'data-pipelines/bin/metrics.ts',
-		'--data',
-		E2E_DATASET,
-		'--json',
-		...args
-	]);
-	return JSON.parse(stdout);
-}
-
-function expectSameFigures(shown: Record<string, number | null>, cli: any) {
-	const expected: Record<string, number | null> = {
-		'waitingList.total': cli.waitingList.total,
-		'waitingList.within18WeeksPct': cli.waitingList.within18WeeksPct,
-		'waitingList.over52Weeks': cli.waitingList.over52Weeks,
-		'waitingList.over65Weeks': cli.waitingList.over65Weeks,
-		'waitingList.over78Weeks': cli.waitingList.over78Weeks,
-		'waitingList.over104Weeks': cli.waitingList.over104Weeks,
-		'waitingList.medianWeeks': cli.waitingList.medianWeeks,
-		'waitingList.p92Weeks': cli.waitingList.p92Weeks,
-		'referrals.received': cli.referrals.received,
-		'appointments.attended': cli.appointments.attended,
-		'appointments.dna': cli.appointments.dna,
-		'appointments.dnaRate': cli.appointments.dnaRate
-	};
-	expect(Object.keys(shown).sort()).toEqual(Object.keys(expected).sort());
-	for (const [metric, want] of Object.entries(expected)) {
-		if (want === null) expect(shown[metric], metric).toBeNull();
-		else expect(shown[metric], metric).toBeCloseTo(want, 9);
-	}
-}
-
-async function optionValues(page: Page, id: string): Promise<string[]> {
-	return page
-		.locator(`#${id} option`)
-		.evaluateAll((os) => (os as HTMLOptionElement[]).map((o) => o.value).filter(Boolean));
-}
+const cliMetrics = (args: string[]) => metricsOf(E2E_DATASET, args);
 
 test('the overview shows the same figures as npm run metrics, unfiltered and filtered', async ({
 	page
@@ -199,6 +143,8 @@ test('the Parquet is read by range requests, only the files a view needs, and no
 }) => {
 	const foreign = watchOrigin(page, proxy.url);
 	const manifest = JSON.parse(await readFile(join(E2E_DATASET, 'manifest.json'), 'utf8'));
+	const base = await versionBase();
+	const at = base.replaceAll('/', '\\/');
 	const DASHBOARD = ['waiting_list_weekly', 'clock_flows_weekly', 'appointments_weekly'];
 	const parquet = () => proxy.served.filter((s) => s.path.endsWith('.parquet'));
 	const all: typeof proxy.served = [];
@@ -222,7 +168,7 @@ test('the Parquet is read by range requests, only the files a view needs, and no
 	const national = readSince();
 	for (const table of DASHBOARD) {
 		const { files, bytes } = manifest.tables[`${table}_national`];
-		const reads = national.filter((s) => s.path === `/data/${files[0].file}`);
+		const reads = national.filter((s) => s.path === `${base}/${files[0].file}`);
 		const fetched = reads.reduce((a, s) => a + s.bytes, 0);
 		expect(fetched, `${table}_national was read`).toBeGreaterThan(0);
 		if (table === 'waiting_list_weekly' || bytes > WHOLE_FILE_BYTES) {
@@ -236,7 +182,7 @@ test('the Parquet is read by range requests, only the files a view needs, and no
 	expect(
 		national
 			.map((s) => s.path)
-			.filter((p) => !/^\/data\/aggregates\/\w+_weekly_national\.parquet$/.test(p)),
+			.filter((p) => !new RegExp(`^${at}/aggregates/\\w+_weekly_national\\.parquet$`).test(p)),
 		'only the national aggregates (the event-level tables are never read)'
 	).toEqual([]);
 
@@ -252,7 +198,7 @@ test('the Parquet is read by range requests, only the files a view needs, and no
 	const drilled = readSince().map((s) => s.path);
 	for (const table of DASHBOARD) {
 		expect(drilled, `${table} of ${provider}`).toContain(
-			`/data/aggregates/${table}/provider=${provider}/${table}.parquet`
+			`${base}/aggregates/${table}/provider=${provider}/${table}.parquet`
 		);
 	}
 	expect(
@@ -272,7 +218,7 @@ test('the Parquet is read by range requests, only the files a view needs, and no
 		byCommissioner.filter(
 			(p) =>
 				!new RegExp(
-					`^/data/aggregates/\\w+_weekly_commissioner/commissioner=${commissioner}/`
+					`^${at}/aggregates/\\w+_weekly_commissioner/commissioner=${commissioner}/`
 				).test(p)
 		),
 		`only ${commissioner}'s partition of the commissioner level`
@@ -292,8 +238,9 @@ test('a small dataset’s providers and commissioners load in the background, so
 	await page.goto(`${proxy.url}/`);
 	await tiles(page);
 	const manifest = JSON.parse(await readFile(join(E2E_DATASET, 'manifest.json'), 'utf8'));
+	const base = await versionBase();
 	const providerFiles = (manifest.tables.clock_flows_weekly.files as { file: string }[]).map(
-		(f) => `/data/${f.file}`
+		(f) => `${base}/${f.file}`
 	);
 	// Every provider's file of the period's flows is fetched without a filter being chosen.
 	await expect

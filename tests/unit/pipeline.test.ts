@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachDataset, readManifest } from '../../data-pipelines/lib/dataset.ts';
 import { openDb } from '../../data-pipelines/lib/duckdb.ts';
-import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
+import { rejectedReportPath, runPipeline } from '../../data-pipelines/pipeline/run.ts';
+import { runOrRefused } from '../helpers/run-or-refused.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
 import type { RunReport } from '../../data-pipelines/pipeline/report.ts';
 import {
@@ -33,21 +34,53 @@ const HEADER =
 const REFERRAL = (id: string, pathway: string, date = '2025-01-06') =>
 	`${id},referral_received,${date},${pathway},PAT-${pathway},RBD,15N,110,routine,,,,,,`;
 
+interface Quarantined {
+	line: number;
+	rule: string;
+	reason: string;
+}
+
+/** The quarantined rows of a run, as the operator's quarantine CSV has them. */
+async function quarantineIn(path: string): Promise<Quarantined[]> {
+	const db = await openDb();
+	try {
+		return (await db.all(`SELECT CAST(line AS INTEGER) AS line, rule, reason
+FROM read_csv('${path}', header = true, all_varchar = true) ORDER BY CAST(line AS INTEGER)`)) as unknown as Quarantined[];
+	} finally {
+		db.close();
+	}
+}
+
 let runs = 0;
-/** Runs the pipeline on one CSV written from `lines`; returns the report. */
-async function pipelineOn(lines: string[], name = 'events.csv'): Promise<RunReport> {
+/**
+ * Runs the pipeline on one CSV written from `lines`; returns the report, with the quarantined
+ * rows (from the dataset, or beside it when the run accepted nothing and published nothing).
+ */
+async function pipelineOn(
+	lines: string[],
+	name = 'events.csv'
+): Promise<RunReport & { quarantine: Quarantined[]; published: boolean }> {
 	const input = join(dir, `input-${++runs}`);
+	const out = join(dir, `out-${runs}`);
 	await rm(input, { recursive: true, force: true });
 	await exec('mkdir', ['-p', input]);
 	await writeFile(join(input, name), lines.length ? `${lines.join('\n')}\n` : '');
-	const { report } = await runPipeline({
+	const run = await runOrRefused({
 		input,
-		out: join(dir, `out-${runs}`),
+		out,
 		extractDate: '2025-07-31',
 		key: DEMO,
 		maxQuarantine: 1
 	});
-	return report;
+	if (!run.published) {
+		// A refused run's report is written beside the dataset, as it was returned.
+		expect(JSON.parse(await readFile(rejectedReportPath(out), 'utf8'))).toEqual(run.report);
+	}
+	return {
+		...run.report,
+		quarantine: await quarantineIn(run.quarantine),
+		published: run.published
+	};
 }
 
 function expectReconciled(report: RunReport) {
@@ -74,7 +107,7 @@ describe('runPipeline on good input', () => {
 			quarantined: 0,
 			rules: {}
 		});
-		expect(manifest.schemaVersion).toBe(3);
+		expect(manifest.schemaVersion).toBe(4);
 		expect(manifest.tables.pathways.rows).toBe(14);
 		expect(manifest.tables.appointments.rows).toBe(11);
 		expect(Object.keys(manifest.tables)).toEqual([
@@ -173,9 +206,13 @@ FROM read_parquet('${join(out, f.file)}')`);
 	});
 
 	it('publishes a table with no rows as one empty file that still has its columns', async () => {
+		// Appointments of a pathway whose referral is not in the extract: no pathway to publish.
 		const input = join(dir, 'empty-input');
 		await mkdir(input, { recursive: true });
-		await writeFile(join(input, 'events.csv'), `${HEADER}\n`);
+		await writeFile(
+			join(input, 'events.csv'),
+			`${HEADER}\nE1,appointment_booked,2025-03-10,P1,PAT-P1,RBD,,,,A1,2025-04-01T09:00,first,face_to_face,,\n`
+		);
 		const out = join(dir, 'empty');
 		const { manifest } = await runPipeline({ input, out, extractDate: '2025-07-31', key: DEMO });
 		expect(manifest.tables.pathways.files).toMatchObject([
@@ -340,13 +377,19 @@ describe('runPipeline on bad input', () => {
 			quarantined: 1,
 			rules: { invalid_date: 1 }
 		});
+		// The run report, which the dashboard serves, names the column and what it may hold; the
+		// operator's quarantine.csv quotes the value too.
+		const why =
+			'there is no such date or time (months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59)';
 		expect(report.examples[0]).toEqual({
 			file: 'events.csv',
 			line: 3,
 			rule: 'invalid_date',
-			reason:
-				'invalid event_time "2025-02-30": there is no such date or time (months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59)'
+			reason: `invalid event_time: ${why}`
 		});
+		expect(report.quarantine).toEqual([
+			{ line: 3, rule: 'invalid_date', reason: `invalid event_time "2025-02-30": ${why}` }
+		]);
 		expectReconciled(report);
 	});
 
@@ -363,14 +406,18 @@ describe('runPipeline on bad input', () => {
 			rules: { invalid_event_type: 1 }
 		});
 		expect(report.examples[0].reason).toMatch(
+			/^unknown event_type: expected one of the 17 contract event types/
+		);
+		expect(report.quarantine[0].reason).toMatch(
 			/^unknown event_type "referal_recieved": expected one of the 17 contract event types/
 		);
 		expectReconciled(report);
 	});
 
-	it('reads an empty file as no rows, with a notice', async () => {
+	it('reads an empty file as no rows, with a notice, and publishes nothing from it alone', async () => {
 		const report = await pipelineOn([]);
 		expect(report).toMatchObject({ read: 0, accepted: 0, duplicates: 0, quarantined: 0 });
+		expect(report.published).toBe(false);
 		expect(report.files[0].notices).toEqual(['the file is empty: no header and no rows']);
 		expectReconciled(report);
 	});
@@ -393,7 +440,11 @@ describe('runPipeline on bad input', () => {
 			REFERRAL('E1', 'P1', '2025-01-07')
 		]);
 		expect(report).toMatchObject({ read: 2, accepted: 0, quarantined: 2, rules: { conflict: 2 } });
+		expect(report.published).toBe(false);
 		expect(report.examples[1].reason).toBe(
+			'the event_id is used by 2 rows with different content: all are quarantined (first on line 2 of events.csv)'
+		);
+		expect(report.quarantine[1].reason).toBe(
 			'event_id "E1" is used by 2 rows with different content: all are quarantined (first on line 2 of events.csv)'
 		);
 		expectReconciled(report);
@@ -414,12 +465,16 @@ describe('runPipeline on bad input', () => {
 			quarantined: 3,
 			rules: { contradiction: 3 }
 		});
+		const second =
+			'a second referral_received for this pathway: it was already received on line 2 of events.csv';
 		expect(report.examples.map((e) => [e.line, e.reason])).toEqual([
+			[3, 'clock_stopped is dated before the clock started'],
+			[4, second],
+			[6, 'appointment_attended is dated before its booking']
+		]);
+		expect(report.quarantine.map((e) => [e.line, e.reason])).toEqual([
 			[3, 'clock_stopped on 2025-02-01 is before the clock started on 2025-03-01'],
-			[
-				4,
-				'a second referral_received for this pathway: it was already received on line 2 of events.csv'
-			],
+			[4, second],
 			[6, 'appointment_attended on 2025-03-09 is dated before its booking on 2025-03-10']
 		]);
 		expectReconciled(report);
@@ -438,7 +493,8 @@ describe('runPipeline on bad input', () => {
 			quarantined: 1,
 			rules: { future_event_time: 1 }
 		});
-		expect(report.examples[0].reason).toBe(
+		expect(report.examples[0].reason).toBe('event_time is after the extract date 2025-07-31');
+		expect(report.quarantine[0].reason).toBe(
 			'event_time "2025-08-01" is after the extract date 2025-07-31'
 		);
 	});

@@ -12,11 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	runPipeline,
 	QuarantineLimitError,
+	rejectedQuarantinePath,
 	rejectedReportPath
 } from '../../data-pipelines/pipeline/run.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
 import type { Manifest } from '../../data-pipelines/pipeline/publish.ts';
-import { versionsDir } from '../../data-pipelines/pipeline/swap.ts';
+import {
+	DEFAULT_RETENTION,
+	pruneVersions,
+	versionsDir,
+	type Retention
+} from '../../data-pipelines/pipeline/swap.ts';
 
 const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
 const DEMO = keyFromEnvironment({});
@@ -64,6 +70,25 @@ async function biggerInput(): Promise<string> {
 	return path;
 }
 
+/** Runs the pipeline CLI to the end: its exit status and what it said on stderr. */
+function cli(
+	args: string[],
+	env: Record<string, string> = {}
+): Promise<{ code: number | null; stderr: string }> {
+	return new Promise((done) => {
+		const base = { ...process.env };
+		delete base.PATHWAY_INSIGHT_KEY;
+		const child = spawn(
+			process.execPath,
+			['data-pipelines/bin/pipeline.ts', '--extract-date', EXTRACT, '--quiet', ...args],
+			{ env: { ...base, ...env } }
+		);
+		let stderr = '';
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.on('exit', (code) => done({ code, stderr }));
+	});
+}
+
 /** Starts the pipeline CLI and kills it (SIGKILL) as soon as stderr announces `step`. */
 function killDuring(input: string, out: string, step: string): Promise<string> {
 	return new Promise((done) => {
@@ -91,8 +116,37 @@ describe('publishing', () => {
 		await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
 		expect((await lstat(out)).isSymbolicLink()).toBe(true);
 		expect(await intact(out)).toBe(true);
-		await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
-		expect(await readdir(versionsDir(out))).toHaveLength(1);
+	});
+
+	it('keeps the versions it replaced for 24 hours, and the previous one whatever its age', async () => {
+		const out = join(dir, 'kept');
+		const run = (retention?: Retention) =>
+			runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO, retention });
+		for (let i = 0; i < 3; i++) await run();
+		const versions = await readdir(versionsDir(out));
+		expect(versions).toHaveLength(3);
+		for (const v of versions) expect(await intact(join(versionsDir(out), v))).toBe(true);
+		// Two kept whatever their age: the new one and the one it replaced.
+		await run({ versions: 2, hours: 0 });
+		const kept = await readdir(versionsDir(out));
+		expect(kept).toHaveLength(2);
+		expect(kept).toContain(versions.sort().at(-1));
+		// Aged: a version replaced more than 24 hours ago goes, the previous one stays.
+		const [older, newer] = kept.sort();
+		await pruneVersions(
+			out,
+			join(versionsDir(out), newer),
+			DEFAULT_RETENTION,
+			Date.now() + 25 * 3_600_000
+		);
+		expect(await readdir(versionsDir(out))).toEqual([older, newer]);
+		await pruneVersions(
+			out,
+			join(versionsDir(out), newer),
+			{ versions: 1, hours: 24 },
+			Date.now() + 25 * 3_600_000
+		);
+		expect(await readdir(versionsDir(out))).toEqual([newer]);
 	});
 
 	it.each(['validating', 'modelling pathways and appointments', 'publishing'])(
@@ -106,9 +160,11 @@ describe('publishing', () => {
 			expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(before);
 			expect(await intact(out)).toBe(true);
 			expect(JSON.parse(before).tables.pathways.rows).toBe(first.manifest.tables.pathways.rows);
-			// The next run tidies what the killed one left behind.
+			// The next run tidies what the killed one left behind, and keeps the one it replaces.
 			await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
-			expect(await readdir(versionsDir(out))).toHaveLength(1);
+			const versions = await readdir(versionsDir(out));
+			expect(versions).toHaveLength(2);
+			for (const v of versions) expect(await intact(join(versionsDir(out), v))).toBe(true);
 		},
 		60_000
 	);
@@ -139,6 +195,65 @@ describe('publishing', () => {
 		await expect(
 			runPipeline({ input: bad, out, extractDate: EXTRACT, key: DEMO, maxQuarantine: 0.6 })
 		).resolves.toBeTruthy();
+	});
+
+	it('an extract with no events publishes nothing: exit 5, the previous dataset untouched', async () => {
+		const out = join(dir, 'no-events');
+		await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
+		const before = await readFile(join(out, 'manifest.json'), 'utf8');
+		const empty = join(dir, 'header-only');
+		await mkdir(empty, { recursive: true });
+		const [header] = (await readFile(FIXTURE, 'utf8')).split('\n');
+		await writeFile(join(empty, 'events.csv'), `${header}\n`);
+		const { code, stderr } = await cli(['--input', empty, '--out', out]);
+		expect(code).toBe(5);
+		expect(stderr).toMatch(
+			/pipeline: the extract holds no event that could be accepted \(0 rows read: 0 accepted, 0 duplicates, 0 quarantined\): nothing was published and the previous dataset is still served/
+		);
+		expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(before);
+		expect(await intact(out)).toBe(true);
+		const report = JSON.parse(await readFile(rejectedReportPath(out), 'utf8'));
+		expect(report).toMatchObject({ read: 0, accepted: 0, dataPeriod: null });
+		// A later run that publishes clears the refusal's report away.
+		await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
+		await expect(readFile(rejectedReportPath(out))).rejects.toThrow(/ENOENT/);
+	});
+
+	it('when several refusals apply: bad arguments (2) before too many quarantined (3) before no events (5)', async () => {
+		const out = join(dir, 'refusals');
+		const bad = join(dir, 'all-bad.csv');
+		const lines = (await readFile(FIXTURE, 'utf8')).trim().split('\n');
+		await writeFile(
+			bad,
+			[
+				lines[0],
+				...lines.slice(1).map((l) => l.replace(',RBD,', ',R!D,').replace(',RTH,', ',R!H,'))
+			].join('\n') + '\n'
+		);
+		expect((await cli(['--input', bad, '--out', out])).code).toBe(3);
+		expect((await cli(['--input', bad, '--out', out, '--max-quarantine', '100%'])).code).toBe(5);
+		const rejected = await readFile(rejectedQuarantinePath(out), 'utf8');
+		expect(rejected.trim().split('\n')).toHaveLength(lines.length);
+		expect((await cli(['--input', bad, '--out', out, '--extract-date', '31/07/2025'])).code).toBe(
+			2
+		);
+		await expect(lstat(out)).rejects.toThrow(/ENOENT/);
+	});
+
+	it('--strict refuses a key under 32 characters, saying how to make one', async () => {
+		for (const key of ['x', 'a'.repeat(31)]) {
+			const { code, stderr } = await cli(
+				['--input', FIXTURE, '--out', join(dir, 'short-key'), '--strict'],
+				{ PATHWAY_INSIGHT_KEY: key }
+			);
+			expect(code, key).toBe(2);
+			expect(stderr).toMatch(/PATHWAY_INSIGHT_KEY is \d+ characters long: a key shorter than 32/);
+			expect(stderr).toMatch(/--strict refuses it \(make one with: node -e/);
+		}
+		const ok = await cli(['--input', FIXTURE, '--out', join(dir, 'long-key'), '--strict'], {
+			PATHWAY_INSIGHT_KEY: 'k'.repeat(32)
+		});
+		expect(ok.code, ok.stderr).toBe(0);
 	});
 
 	it('--strict refuses the demo key', async () => {

@@ -12,7 +12,7 @@ import { openDb, type Db } from '../../data-pipelines/lib/duckdb.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
 import { parseHeader } from '../../data-pipelines/pipeline/read-events.ts';
 import type { RunReport } from '../../data-pipelines/pipeline/report.ts';
-import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
+import { runOrRefused } from '../helpers/run-or-refused.ts';
 import { parseTimestampSql } from '../../data-pipelines/pipeline/validate.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
 
@@ -239,24 +239,18 @@ const eventRows = fc.record({
 });
 
 let runs = 0;
-async function runOn(lines: string[]): Promise<{ report: RunReport; out: string }> {
+/** A run's report and its quarantine CSV (beside the dataset when no event was accepted). */
+async function runOn(lines: string[]): Promise<{ report: RunReport; quarantine: string }> {
 	const n = ++runs;
 	const input = join(dir, `input-${n}.csv`);
 	await writeFile(input, lines.join(''));
 	const out = join(dir, `out-${n}`);
-	const { report } = await runPipeline({
-		input,
-		out,
-		extractDate: '2025-07-31',
-		key: DEMO,
-		maxQuarantine: 1
-	});
-	return { report, out };
+	return runOrRefused({ input, out, extractDate: '2025-07-31', key: DEMO, maxQuarantine: 1 });
 }
 
-async function quarantinedLines(out: string): Promise<{ line: number; rule: string }[]> {
+async function quarantinedLines(path: string): Promise<{ line: number; rule: string }[]> {
 	const rows = await db.all(`SELECT CAST(line AS INTEGER) AS line, rule
-FROM read_csv(${sqlString(join(out, 'quarantine.csv'))}, header = true, all_varchar = true)
+FROM read_csv(${sqlString(path)}, header = true, all_varchar = true)
 ORDER BY 1`);
 	return rows as { line: number; rule: string }[];
 }
@@ -361,10 +355,10 @@ describe('a run over a generated extract', () => {
 							expected.push({ line, rule: 'malformed_row' });
 						}
 					});
-					const { report, out } = await runOn(lines);
+					const { report, quarantine } = await runOn(lines);
 					expect(report.read).toBe(records);
 					expect(report.quarantined).toBe(expected.length);
-					expect(await quarantinedLines(out)).toEqual(expected);
+					expect(await quarantinedLines(quarantine)).toEqual(expected);
 				}
 			),
 			{ numRuns: 20 }

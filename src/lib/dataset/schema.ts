@@ -1,9 +1,9 @@
 /**
- * The published dataset as the dashboard reads it (schema version 3): the manifest, and which
+ * The published dataset as the dashboard reads it (schema version 4): the manifest, and which
  * columns of which table each page needs, with their types. The pipeline writes these columns
  * (data-pipelines/sql, src/lib/metrics for the aggregates); a test keeps the two in step.
  *
- * Layout (version 3):
+ * Layout (version 4):
  * - event-level tables, one Parquet file per provider: `pathways/provider=RBD/pathways.parquet`,
  *   `appointments/provider=RBD/appointments.parquet`, `stage_intervals/provider=RBD/…`;
  *   a table with no rows at all is one empty file, `pathways/pathways.parquet`, with no provider;
@@ -11,7 +11,9 @@
  *   `aggregates/waiting_list_weekly/provider=RBD/waiting_list_weekly.parquet`; one per
  *   commissioner, `aggregates/waiting_list_weekly_commissioner/commissioner=15N/…`; and one
  *   national file, `aggregates/waiting_list_weekly_national.parquet`;
- * - `manifest.json` lists every file with its partition, rows, bytes, footer length and SHA-256.
+ * - `manifest.json` lists every Parquet file with its partition, rows, bytes, footer length and
+ *   SHA-256, and every other served file (`documents`) with its bytes and SHA-256;
+ *   `manifest.sha256` beside it holds the manifest's own, as `sha256sum` writes it.
  * Every Parquet file is ZSTD, sorted by the filter columns (provider, commissioner, specialty,
  * priority) and then a unique key, so a re-run on the same input writes the same bytes.
  */
@@ -131,6 +133,17 @@ export interface DatasetFile {
 	sha256: string;
 }
 
+/**
+ * A served file of a published dataset that is not Parquet (`first-view.json`, `reference.json`,
+ * `quality.json`, `run-report.json`): its size and checksum, checked by the server as the
+ * Parquet files are. The manifest itself is checked against `manifest.sha256` beside it.
+ */
+export interface DatasetDocument {
+	file: string;
+	bytes: number;
+	sha256: string;
+}
+
 /** A published table: its files (one per provider for event-level tables) and their totals. */
 export interface DatasetTable {
 	/** `facts`: one row per pathway, appointment or stage; `aggregate`: weekly additive counts. */
@@ -150,9 +163,11 @@ export interface DatasetManifest {
 	extractDate: string;
 	dataPeriod: { from: string; to: string } | null;
 	tables: Record<string, DatasetTable>;
+	/** Every other file the server may serve, with its checksum. */
+	documents: DatasetDocument[];
 	pseudonymisation: { method: string; demoKey: boolean };
 	source: { files: string[]; rowsRead: number; rowsAccepted: number };
 }
 
 /** The layout version this dashboard reads; the pipeline writes the same (publish.ts). */
-export const SUPPORTED_SCHEMA_VERSION = 3;
+export const SUPPORTED_SCHEMA_VERSION = 4;

@@ -21,21 +21,26 @@ import {
 import {
 	DASHBOARD_AGGREGATES,
 	levelColumns,
-	SUPPORTED_SCHEMA_VERSION,
 	type ColumnType,
 	type DashboardAggregate,
 	type DatasetFile,
 	type DatasetManifest
 } from '../dataset/schema.ts';
+import {
+	DamagedFileError,
+	DatasetError,
+	fetchDocument,
+	NO_ANSWER,
+	openPublished,
+	VersionGoneError,
+	type PublishedVersion
+} from '../dataset/published.ts';
 import { arrowFromFolded } from './arrow-columns.ts';
 import { engine, type Engine } from './engine.ts';
 import { AGGREGATE_COUNTS } from './aggregate-counts.ts';
 import { decodeParquet } from './parquet-pool.ts';
 
-/** A problem with the dataset itself, said so that the person running the app can fix it. */
-export class DatasetError extends Error {
-	override name = 'DatasetError';
-}
+export { DatasetError };
 
 export interface LoadStats {
 	/** Row groups fetched and added to the engine, over all tables. */
@@ -44,9 +49,16 @@ export interface LoadStats {
 }
 
 export interface OpenDataset {
+	/** The version of the dataset this page reads, whatever is published while it is open. */
+	version: PublishedVersion;
 	manifest: DatasetManifest;
 	/** The default views, worked out at publishing; null for a dataset published without them. */
 	firstView: FirstView | null;
+	/**
+	 * Why the published default views could not be used (`first-view.json` damaged), when they
+	 * could not: the page says so, and works its figures out from the aggregates instead.
+	 */
+	firstViewProblem: string | null;
 	/**
 	 * Loads what a view of this census, period and filters needs (once; later calls for data
 	 * already loaded return at once).
@@ -72,43 +84,45 @@ export interface OpenDataset {
 	loaded: LoadStats;
 }
 
-async function fetchJson(url: string): Promise<Response> {
+/** `first-view.json`, or null when there is none, or why it cannot be used. */
+async function fetchFirstView(
+	version: PublishedVersion
+): Promise<{ view: FirstView | null; problem: string | null }> {
 	try {
-		return await fetch(url, { cache: 'no-cache' });
-	} catch {
-		throw new DatasetError(
-			'The server did not answer. Check that pathway-insight is still running.'
-		);
+		const view = await fetchDocument<FirstView>(version, 'first-view.json');
+		return { view: view?.overview?.data?.metrics ? view : null, problem: null };
+	} catch (error) {
+		if (error instanceof VersionGoneError) throw error;
+		return { view: null, problem: error instanceof Error ? error.message : String(error) };
 	}
 }
 
-async function fetchManifest(base: string): Promise<DatasetManifest> {
-	const response = await fetchJson(`${base}/manifest.json`);
-	if (response.status === 404) {
-		throw new DatasetError(
-			'No dataset is published here yet. Run the pipeline (npm run pipeline) into the folder this server reads (PATHWAY_INSIGHT_DATA).'
+/**
+ * What a failed read of a Parquet file means for the user: the server's refusal (damaged, 503;
+ * version removed, 404), no answer, or a file the decoder could not read, which only a damaged
+ * file (or one that is not Parquet) gives: said so, never as the decoder's own words.
+ */
+export function parquetFailure(file: string, error: Error & { status?: number }): DatasetError {
+	if (error instanceof DatasetError) return error;
+	if (error.status === 503)
+		return new DamagedFileError(
+			file,
+			error.message || `The dataset file ${file} is damaged: publish the dataset again.`
 		);
-	}
-	if (!response.ok)
-		throw new DatasetError(`The dataset manifest could not be read (HTTP ${response.status}).`);
-	const manifest = (await response.json().catch(() => null)) as DatasetManifest | null;
-	if (!manifest || typeof manifest.schemaVersion !== 'number' || !manifest.tables) {
-		throw new DatasetError('The dataset manifest is damaged: publish the dataset again.');
-	}
-	if (manifest.schemaVersion !== SUPPORTED_SCHEMA_VERSION) {
-		throw new DatasetError(
-			`The dataset has schema version ${manifest.schemaVersion}; this dashboard reads version ${SUPPORTED_SCHEMA_VERSION}. Publish it again with this version's pipeline.`
+	if (error.status === 404)
+		return new VersionGoneError(
+			error.message ||
+				'This dataset version is no longer on the server. Reload the page to see the current dataset.'
 		);
-	}
-	return manifest;
-}
-
-/** `first-view.json`, or null when it is missing or unreadable (the engine then answers). */
-async function fetchFirstView(base: string): Promise<FirstView | null> {
-	const response = await fetchJson(`${base}/first-view.json`).catch(() => null);
-	if (!response?.ok) return null;
-	const view = (await response.json().catch(() => null)) as FirstView | null;
-	return view?.overview?.data?.metrics ? view : null;
+	if (error.status === 0) return new DatasetError(NO_ANSWER);
+	if (error.message === 'the Parquet worker stopped')
+		return new DatasetError(
+			`The ${file} file could not be read: ${error.message}. Reload the page.`
+		);
+	return new DamagedFileError(
+		file,
+		`The dataset file ${file} could not be read: it is damaged or is not a Parquet file (${error.message.split('\n')[0]}). No figure is drawn from it: publish the dataset again (npm run pipeline).`
+	);
 }
 
 /** Prefetch the detailed levels when what a period needs of them is estimated at most this. */
@@ -172,12 +186,6 @@ class LoadedTable {
 		this.#base = base;
 		this.#manifest = manifest;
 		this.#stats = stats;
-	}
-
-	#unreadable(error: Error): DatasetError {
-		return error instanceof DatasetError
-			? error
-			: new DatasetError(`The ${this.name} table could not be read: ${error.message}`);
 	}
 
 	/** The table's files holding these partitions (every file when it is kept in one). */
@@ -247,7 +255,7 @@ class LoadedTable {
 				// Each aggregate's files go to its own Parquet worker.
 				this.#aggregate
 			).catch((error: Error) => {
-				throw this.#unreadable(new Error(`${f.file}: ${error.message}`));
+				throw parquetFailure(f.file, error);
 			});
 			if (!out.folded) return;
 			performance.measure(
@@ -275,8 +283,15 @@ class LoadedTable {
 	}
 }
 
-async function open(base: string): Promise<OpenDataset> {
-	const [manifest, firstView] = await Promise.all([fetchManifest(base), fetchFirstView(base)]);
+async function open(root: string): Promise<OpenDataset> {
+	const version = await openPublished(root);
+	const { manifest, base } = version;
+	if (!manifest.dataPeriod) {
+		throw new DatasetError(
+			'The published dataset holds no events, so there is nothing to show: publish a dataset from an extract with events (npm run pipeline).'
+		);
+	}
+	const { view: firstView, problem: firstViewProblem } = await fetchFirstView(version);
 	const loaded: LoadStats = { rowGroups: 0, rows: 0 };
 	const tables = new Map<string, LoadedTable>();
 	const table = (aggregate: DashboardAggregate, level: AggregateLevel) => {
@@ -365,8 +380,10 @@ async function open(base: string): Promise<OpenDataset> {
 		return prefetching;
 	};
 	return {
+		version,
 		manifest,
 		firstView,
+		firstViewProblem,
 		loaded,
 		engine: () => started,
 		prepare,
@@ -396,9 +413,9 @@ async function open(base: string): Promise<OpenDataset> {
 
 let opening: Promise<OpenDataset> | null = null;
 
-/** The dataset served under `base`, opened once and shared. */
-export function openDataset(base = '/data'): Promise<OpenDataset> {
-	opening ??= open(base).catch((error) => {
+/** The dataset served under `root` (the version current when the page opened), opened once and shared. */
+export function openDataset(root = '/data'): Promise<OpenDataset> {
+	opening ??= open(root).catch((error) => {
 		opening = null;
 		throw error;
 	});

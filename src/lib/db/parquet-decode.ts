@@ -46,8 +46,40 @@ export interface Decoded {
 	ms: { open: number; fetch: number; decode: number };
 }
 
+/** The server refused a request (its status, and its plain-text reason as the message). */
+export class HttpRefusal extends Error {
+	override name = 'HttpRefusal';
+	/** The HTTP status; 0 when the server did not answer at all. */
+	readonly status: number;
+	constructor(status: number, message: string) {
+		super(message);
+		this.status = status;
+	}
+}
+
+/**
+ * `fetch` that fails with {@link HttpRefusal} on any answer but a success, keeping the server's
+ * reason (a damaged file's 503 names it), instead of leaving the Parquet reader to fail on it.
+ */
+export function refusingFetch(fetchImpl: typeof fetch): typeof fetch {
+	return async (input, init) => {
+		let response: Response;
+		try {
+			response = await fetchImpl(input, init);
+		} catch {
+			throw new HttpRefusal(0, 'the server did not answer');
+		}
+		if (!response.ok) {
+			const text = await response.text().catch(() => '');
+			throw new HttpRefusal(response.status, text.trim().split('\n')[0].slice(0, 500));
+		}
+		return response;
+	};
+}
+
 /** A decoder that keeps each file it has opened, for the next read of it. */
-export function parquetDecoder(fetchImpl: typeof fetch = (...args) => fetch(...args)) {
+export function parquetDecoder(given: typeof fetch = (...args) => fetch(...args)) {
+	const fetchImpl = refusingFetch(given);
 	const files = new Map<string, Promise<OpenParquet>>();
 	return async function decode(request: DecodeRequest): Promise<Decoded> {
 		const { url, byteLength, footerBytes } = request;

@@ -36,13 +36,15 @@ function workerFor(lane: string): Worker {
 	});
 	worker.addEventListener(
 		'message',
-		(event: MessageEvent<{ id: number; decoded?: Decoded; error?: string }>) => {
-			const { id, decoded, error } = event.data;
+		(event: MessageEvent<{ id: number; decoded?: Decoded; error?: string; status?: number }>) => {
+			const { id, decoded, error, status } = event.data;
 			const waiting = pending.get(id);
 			pending.delete(id);
 			if (!waiting) return;
 			if (decoded) waiting.resolve(decoded);
-			else waiting.reject(new Error(error ?? 'the Parquet worker failed'));
+			// The server's status travels with the message: a 503 is a damaged file, said as such.
+			else
+				waiting.reject(Object.assign(new Error(error ?? 'the Parquet worker failed'), { status }));
 		}
 	);
 	// Files in flight are failed (their views say so and can be retried), and a new worker is

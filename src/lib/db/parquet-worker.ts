@@ -14,6 +14,10 @@ self.addEventListener('message', async (event: MessageEvent<{ id: number } & Dec
 		const transfer = decoded.folded ? foldedBuffers(decoded.folded) : [];
 		self.postMessage({ id, decoded }, { transfer });
 	} catch (error) {
-		self.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+		self.postMessage({
+			id,
+			error: error instanceof Error ? error.message : String(error),
+			status: (error as { status?: number }).status
+		});
 	}
 });

@@ -15,3 +15,4 @@ export * from './clock-flows-weekly.ts';
 export * from './stage-flows-weekly.ts';
 export * from './levels.ts';
 export * from './overview-view.ts';
+export * from './codes.ts';

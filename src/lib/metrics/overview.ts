@@ -116,3 +116,28 @@ export async function overviewMetrics(
 		appointments: { attended: appt.attended, dna: appt.dna, dnaRate: appt.dna_rate }
 	};
 }
+
+/**
+ * The figures of a view that nothing can match (a filter value that is not a code: codes.ts),
+ * worked out without a query: nobody waiting, referred or seen.
+ */
+export function emptyOverviewMetrics(params: OverviewParams): OverviewMetrics {
+	return {
+		asOf: params.asOf,
+		from: params.from,
+		to: params.to,
+		filters: activeFilters(params.filters),
+		waitingList: {
+			total: 0,
+			within18WeeksPct: null,
+			over52Weeks: 0,
+			over65Weeks: 0,
+			over78Weeks: 0,
+			over104Weeks: 0,
+			medianWeeks: null,
+			p92Weeks: null
+		},
+		referrals: { received: 0 },
+		appointments: { attended: 0, dna: 0, dnaRate: null }
+	};
+}

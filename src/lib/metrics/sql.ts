@@ -6,8 +6,19 @@
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
 
-/** A SQL string literal: `it's` → `'it''s'`. */
+/** Control characters: no code, date or name the metrics use holds one. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A SQL string literal: `it's` → `'it''s'`. Refuses a value holding a control character (a NUL
+ * from `?provider=%00`, say): the filters never pass one (codes.ts), so one here is a bug or an
+ * attack, and DuckDB's parser would answer it with an error rather than no rows.
+ */
 export function sqlString(value: string): string {
+	if (typeof value !== 'string' || CONTROL.test(value))
+		throw new RangeError(
+			`refused a SQL string holding a control character: ${JSON.stringify(value)}`
+		);
 	return `'${value.replaceAll("'", "''")}'`;
 }
 

@@ -17,10 +17,22 @@ export interface ReferenceFile {
 /** The kinds of code `reference.json` names. */
 export type ReferenceKind = 'specialties' | 'providers' | 'commissioners';
 
+/**
+ * Names by code with no prototype: a code from a URL (`?provider=__proto__`, `constructor`) looks
+ * up nothing rather than one of Object's own members.
+ */
+export function namesByCode(
+	entries: Iterable<readonly [string, string]> = []
+): Record<string, string> {
+	const names = Object.create(null) as Record<string, string>;
+	for (const [code, name] of entries) names[code] = name;
+	return names;
+}
+
 export const EMPTY_REFERENCE: ReferenceFile = Object.freeze({
-	specialties: {},
-	providers: {},
-	commissioners: {},
+	specialties: namesByCode(),
+	providers: namesByCode(),
+	commissioners: namesByCode(),
 	sources: []
 });
 

@@ -11,7 +11,8 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * so the code always leads and a narrow select still shows it.
  */
 export function codeLabel(code: string, name?: string | null): string {
-	const trimmed = name
+	// A name looked up by a code from a URL is only ever a string, or nothing.
+	const trimmed = (typeof name === 'string' ? name : undefined)
 		?.replace(new RegExp(`\\s*[-–]\\s*${escapeRegExp(code)}(?![A-Za-z0-9])`), '')
 		.trim();
 	if (!trimmed || trimmed === code) return code;

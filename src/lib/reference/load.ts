@@ -3,7 +3,7 @@
  * a dataset published without it (or a server that cannot send it) shows codes only, never an
  * error.
  */
-import { EMPTY_REFERENCE, type ReferenceFile, type ReferenceKind } from './files.ts';
+import { EMPTY_REFERENCE, namesByCode, type ReferenceFile, type ReferenceKind } from './files.ts';
 
 /** Keeps only string-to-string entries of each kind: a damaged file degrades to codes only. */
 export function parseReference(json: unknown): ReferenceFile {
@@ -11,8 +11,8 @@ export function parseReference(json: unknown): ReferenceFile {
 	const source = json as Record<string, unknown>;
 	const names = (kind: ReferenceKind): Record<string, string> => {
 		const value = source[kind];
-		if (!value || typeof value !== 'object') return {};
-		return Object.fromEntries(
+		if (!value || typeof value !== 'object') return namesByCode();
+		return namesByCode(
 			Object.entries(value).filter(
 				(entry): entry is [string, string] => typeof entry[1] === 'string'
 			)

@@ -1,15 +1,23 @@
-/** The built app (adapter-node, as users run it) serving one dataset, behind a counting proxy. */
+/**
+ * The built app (adapter-node, as users run it) serving one dataset on a port of its own, behind
+ * a counting proxy: for e2e tests that need a dataset of their own (damaged, republished) and
+ * for the browser bench.
+ */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCountingProxy, type CountingProxy } from '../../tests/e2e/counting-proxy.ts';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 
 export interface AppServer {
+	/** The app's own address. */
+	url: string;
 	proxy: CountingProxy;
+	/** What the server printed on stdout (adapter-node says where it listens). */
+	stdout(): string;
 	close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	const server = createServer();
 	await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
 	const { port } = server.address() as { port: number };
@@ -17,13 +25,20 @@ async function freePort(): Promise<number> {
 	return port;
 }
 
-export async function startApp(dataset: string, build = 'build'): Promise<AppServer> {
+export async function startApp(
+	dataset: string,
+	{ build = 'build', env = { HOST: '127.0.0.1' } }: { build?: string; env?: NodeJS.ProcessEnv } = {}
+): Promise<AppServer> {
 	const port = await freePort();
+	const base: NodeJS.ProcessEnv = { ...process.env };
+	delete base.HOST;
 	const child = spawn(process.execPath, [`${build}/index.js`], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PATHWAY_INSIGHT_DATA: dataset },
-		stdio: ['ignore', 'ignore', 'pipe']
+		env: { ...base, ...env, PORT: String(port), PATHWAY_INSIGHT_DATA: dataset },
+		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	let stdout = '';
 	let stderr = '';
+	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	const exited = new Promise<void>((done) => child.once('exit', () => done()));
 	for (let tries = 0; ; tries++) {
@@ -43,7 +58,9 @@ export async function startApp(dataset: string, build = 'build'): Promise<AppSer
 	}
 	const proxy = await startCountingProxy(port);
 	return {
+		url: `http://127.0.0.1:${port}`,
 		proxy,
+		stdout: () => stdout,
 		async close() {
 			await proxy.close();
 			child.kill();

@@ -1,0 +1,6 @@
+import { resolve } from 'node:path';
+
+/** The dataset folder: `PATHWAY_INSIGHT_DATA`, else `data/demo-icb` (npm start's demo). */
+export function datasetDir(env: Record<string, string | undefined>): string {
+	return resolve(env.PATHWAY_INSIGHT_DATA || 'data/demo-icb');
+}

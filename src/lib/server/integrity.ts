@@ -1,0 +1,167 @@
+/**
+ * Checks that every file served is the file the pipeline published: its size and SHA-256
+ * against the manifest. A file is checked when it is first asked for after it changed on disk
+ * (the result is kept by the file's identity: device, inode, size and times), and a background
+ * sweep checks every file of the current version one after another, giving way while requests
+ * are being answered, so that verification never holds a page up. What it found is served as
+ * `/data/integrity.json` and shown on the data quality page.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { IntegrityStatus } from '../dataset/integrity.ts';
+import type { Version } from './published.ts';
+
+/** What was found of one file. */
+export type FileCheck = { ok: true } | { ok: false; problem: string };
+
+const fmt = (n: number) => n.toLocaleString('en-GB');
+
+async function sha256(path: string): Promise<string> {
+	const hash = createHash('sha256');
+	for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
+		hash.update(chunk as Buffer);
+	return hash.digest('hex');
+}
+
+/**
+ * Where a listed file is on disk, or null when its path goes through a link: the pipeline
+ * writes none inside a version (the merge's shared files are hard links), so a link there was
+ * put there by someone else, and whatever it leads to is not served.
+ */
+export async function resolveInside(
+	version: Version,
+	file: string
+): Promise<string | null | 'missing'> {
+	const path = join(version.dir, file);
+	const real = await realpath(path).catch((error: NodeJS.ErrnoException) =>
+		error.code === 'ENOENT' ? 'missing' : null
+	);
+	if (real === 'missing' || real === null) return real;
+	return real === path && real.startsWith(version.dir + sep) ? real : null;
+}
+
+export class Integrity {
+	/** Each file's last check, by path, with the identity of the file it was made on. */
+	readonly #checks = new Map<string, { print: string; result: Promise<FileCheck> }>();
+	/** The sweep of the current version: its figures, and what each file checked was found to be. */
+	#sweep: { status: IntegrityStatus; found: Map<string, FileCheck> } | null = null;
+	/** Requests being answered: the sweep waits while there are any. */
+	#active = 0;
+
+	/** Runs `answer` as a request: the background sweep gives way until it is done. */
+	async request<T>(answer: () => Promise<T>): Promise<T> {
+		this.#active++;
+		try {
+			return await answer();
+		} finally {
+			this.#active--;
+		}
+	}
+
+	/**
+	 * Checks one listed file of a version against its manifest entry (once per change of the
+	 * file on disk). A missing file, one of another size or another checksum is damaged.
+	 */
+	check(version: Version, file: string): Promise<FileCheck> {
+		return this.#record(version, file, this.#examine(version, file));
+	}
+
+	async #examine(version: Version, file: string): Promise<FileCheck> {
+		const expected = version.files.get(file);
+		if (!expected) return { ok: false, problem: 'is not listed in the manifest' };
+		const path = await resolveInside(version, file);
+		if (path === 'missing') return { ok: false, problem: 'is missing from the dataset folder' };
+		if (path === null) return { ok: false, problem: 'leads outside the dataset folder' };
+		const info = await stat(path, { bigint: true }).catch(() => null);
+		if (!info?.isFile()) return { ok: false, problem: 'is not a file' };
+		const print = `${expected.sha256}:${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+		const known = this.#checks.get(path);
+		if (known?.print === print) return known.result;
+		const result = (async (): Promise<FileCheck> => {
+			if (Number(info.size) !== expected.bytes) {
+				return {
+					ok: false,
+					problem: `is ${fmt(Number(info.size))} bytes long where the manifest says ${fmt(expected.bytes)} (cut short or replaced)`
+				};
+			}
+			const actual = await sha256(path);
+			return actual === expected.sha256
+				? { ok: true }
+				: {
+						ok: false,
+						problem:
+							'does not match its SHA-256 checksum in the manifest: its bytes have changed since it was published'
+					};
+		})();
+		this.#checks.set(path, { print, result });
+		result.catch(() => this.#checks.delete(path));
+		return result;
+	}
+
+	/** Notes a file's check in the sweep of its version, when that version is being swept. */
+	async #record(version: Version, file: string, result: Promise<FileCheck>): Promise<FileCheck> {
+		const found = await result;
+		if (this.#sweep?.status.version === version.name) this.#sweep.found.set(file, found);
+		return found;
+	}
+
+	/** The sweep's findings for `version` (starting the sweep when it has not begun). */
+	status(version: Version): IntegrityStatus {
+		this.sweep(version);
+		const { status, found } = this.#sweep!;
+		const damaged = [...found]
+			.filter((entry): entry is [string, { ok: false; problem: string }] => !entry[1].ok)
+			.map(([file, { problem }]) => ({ file, problem }))
+			.sort((a, b) => (a.file < b.file ? -1 : 1));
+		// The manifest, checked against manifest.sha256 before anything was served, counts too.
+		return {
+			...status,
+			checked: found.size + 1,
+			verified: found.size + 1 - damaged.length,
+			damaged
+		};
+	}
+
+	/** Starts checking every file of `version` in the background, unless that is under way. */
+	sweep(version: Version): void {
+		if (this.#sweep?.status.version === version.name) return;
+		const files = [...version.files.keys()];
+		const bytes = [...version.files.values()].reduce((n, f) => n + f.bytes, 0);
+		const status: IntegrityStatus = {
+			version: version.name,
+			files: files.length + 1,
+			checked: 0,
+			verified: 0,
+			damaged: [],
+			complete: false,
+			bytes: bytes + version.manifestBytes.length,
+			startedAt: new Date().toISOString(),
+			finishedAt: null,
+			seconds: null,
+			megabytesPerSecond: null
+		};
+		this.#sweep = { status, found: new Map() };
+		const began = performance.now();
+		void (async () => {
+			for (const file of files) {
+				// Requests first: the sweep is for what no one has asked for yet.
+				while (this.#active > 0) await sleep(20);
+				// A newer version is being swept: this one is no longer served as current.
+				if (this.#sweep?.status.version !== version.name) return;
+				await this.check(version, file).catch((error: Error) =>
+					this.#sweep?.found.set(file, { ok: false, problem: `cannot be read (${error.message})` })
+				);
+			}
+			const seconds = (performance.now() - began) / 1000;
+			Object.assign(status, {
+				complete: true,
+				finishedAt: new Date().toISOString(),
+				seconds: Math.round(seconds * 1000) / 1000,
+				megabytesPerSecond: seconds > 0 ? Math.round(status.bytes / 1e6 / seconds) : null
+			});
+		})();
+	}
+}
