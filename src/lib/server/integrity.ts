@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IntegrityStatus } from '../dataset/integrity.ts';
@@ -19,8 +19,12 @@ export type FileCheck = { ok: true } | { ok: false; problem: string };
 
 const fmt = (n: number) => n.toLocaleString('en-GB');
 
-async function sha256(path: string): Promise<string> {
+/** Files up to this size are read in one go: a stream costs about 1 ms a file more. */
+const WHOLE_READ_BYTES = 1 << 20;
+
+async function sha256(path: string, size: number): Promise<string> {
 	const hash = createHash('sha256');
+	if (size <= WHOLE_READ_BYTES) return hash.update(await readFile(path)).digest('hex');
 	for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
 		hash.update(chunk as Buffer);
 	return hash.digest('hex');
@@ -87,7 +91,7 @@ export class Integrity {
 					problem: `is ${fmt(Number(info.size))} bytes long where the manifest says ${fmt(expected.bytes)} (cut short or replaced)`
 				};
 			}
-			const actual = await sha256(path);
+			const actual = await sha256(path, Number(info.size));
 			return actual === expected.sha256
 				? { ok: true }
 				: {
