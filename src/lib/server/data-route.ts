@@ -8,10 +8,10 @@
  *   (when sign-in comes) 401 and 403; then 503 for a damaged file, with a message naming it;
  *   then the file itself (416 / 206 / 200 / 304).
  */
+import { stat } from 'node:fs/promises';
+import { IMMUTABLE, json, plain, serveFile } from './http-file.ts';
 import { Integrity, resolveInside } from './integrity.ts';
 import { DatasetUnavailable, PublishedDataset, type Version } from './published.ts';
-import { IMMUTABLE, json, plain, serveFile } from './http-file.ts';
-import { stat } from 'node:fs/promises';
 
 const CONTENT_TYPES: Record<string, string> = {
 	json: 'application/json',
@@ -75,9 +75,9 @@ export class DataServer {
 		// Entitlement (sign-in: 401, 403) is checked here, before any file is read or hashed.
 		const found = await this.integrity.check(version, file);
 		if (!found.ok) return plain(503, damagedMessage(file, found.problem));
-		if (real === 'missing') return plain(503, damagedMessage(file, 'is missing'));
-		const info = await stat(real).catch(() => null);
-		if (!info) return plain(503, damagedMessage(file, 'is missing'));
+		// Checked whole a moment ago; gone since (a version removed under the request) is damage too.
+		const info = real === 'missing' ? null : await stat(real).catch(() => null);
+		if (!info || real === 'missing') return plain(503, damagedMessage(file, 'is missing'));
 		return serveFile(
 			{
 				size: info.size,
