@@ -37,7 +37,7 @@ import {
 } from './publish.ts';
 import type { FileReport, RunReport } from './report.ts';
 import { pauseAt } from '../lib/pause.ts';
-import { lockDataset, type LockHolder } from './lock.ts';
+import { lockDatasets, type LockHolder } from './lock.ts';
 import type { Retention } from './swap.ts';
 import { publishVersion } from './version.ts';
 
@@ -153,7 +153,12 @@ export async function mergeDatasets(options: MergeOptions): Promise<Manifest> {
 	if (inputs.map((i) => resolve(i)).includes(target)) {
 		throw new UserError(`--out "${out}" is one of the datasets being merged: choose a new folder`);
 	}
-	const lock = await lockDataset(out, { wait: options.wait, onWait: options.onWaitForLock });
+	// The inputs' locks too: a region republished while it is being read, and its old version
+	// removed, would be read half from one version and half from nothing.
+	const lock = await lockDatasets([out, ...inputs], {
+		wait: options.wait,
+		onWait: options.onWaitForLock
+	});
 	try {
 		await pauseAt('lock');
 		return await merge(options);

@@ -15,11 +15,12 @@ import {
 	mkdir,
 	readFile,
 	readdir,
+	realpath,
 	rename,
 	rm,
 	rmdir,
-	stat,
-	symlink
+	symlink,
+	writeFile
 } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { versionsDir } from '../../src/lib/dataset/versions.ts';
@@ -64,24 +65,46 @@ async function kind(path: string): Promise<'missing' | 'link' | 'dir' | 'other'>
 	return info.isSymbolicLink() ? 'link' : info.isDirectory() ? 'dir' : 'other';
 }
 
-/** When a version was published: its manifest's `builtAt`, else the manifest's time on disk. */
+/**
+ * A version's note of when it went live (became what `out` links to), written by the swap; a
+ * complete version without one never went live (a run killed between writing it and the swap).
+ */
+export const WENT_LIVE = '.went-live';
+
+/** When `dir` went live, or null if it never did. */
+async function wentLive(dir: string): Promise<number | null> {
+	const text = await readFile(join(dir, WENT_LIVE), 'utf8').catch(() => null);
+	const at = text === null ? NaN : Date.parse(text.trim());
+	return Number.isFinite(at) ? at : null;
+}
+
+/** When the manifest in `dir` says it was built, or null. */
 async function builtAt(dir: string): Promise<number | null> {
-	const path = join(dir, 'manifest.json');
-	const text = await readFile(path, 'utf8').catch(() => null);
-	if (text === null) return null;
+	const text = await readFile(join(dir, 'manifest.json'), 'utf8').catch(() => null);
 	try {
-		const at = Date.parse((JSON.parse(text) as { builtAt?: string }).builtAt ?? '');
-		if (Number.isFinite(at)) return at;
+		const at = Date.parse((JSON.parse(text ?? '') as { builtAt?: string }).builtAt ?? '');
+		return Number.isFinite(at) ? at : null;
 	} catch {
-		// A damaged manifest: its time on disk will do.
+		return null;
 	}
-	return (await stat(path)).mtimeMs;
 }
 
 /**
- * Removes what the versions folder need not keep: folders with no manifest (left by killed
- * runs: the caller holds the lock, so no other run is writing one), and versions past the
- * {@link Retention}. Returns the versions kept, newest first.
+ * Removes a version folder: renamed first to a name the server does not serve, so a page
+ * reading it finds it gone (404), never half-removed (503, "damaged").
+ */
+async function removeVersion(path: string): Promise<void> {
+	const trash = join(dirname(path), `.trash-${basename(path)}-${process.pid}`);
+	await rename(path, trash).catch(() => {});
+	await rm(trash, { recursive: true, force: true });
+	await rm(path, { recursive: true, force: true });
+}
+
+/**
+ * Removes what the versions folder need not keep: folders that never went live (left by killed
+ * runs: the caller holds the lock, so no other run is writing one), and live ones past the
+ * {@link Retention}, judged by when each was replaced (when the next went live). Returns the
+ * versions kept, newest first.
  */
 export async function pruneVersions(
 	out: string,
@@ -90,49 +113,61 @@ export async function pruneVersions(
 	now = Date.now()
 ): Promise<string[]> {
 	const versions = versionsDir(out);
-	const complete: { path: string; at: number }[] = [];
+	const live: { path: string; at: number }[] = [];
 	for (const entry of await readdir(versions)) {
 		const path = join(versions, entry);
 		if (path === current) continue;
-		const at = await builtAt(path);
-		if (at === null) await rm(path, { recursive: true, force: true });
-		else complete.push({ path, at });
+		if (entry.startsWith('.trash-')) {
+			await rm(path, { recursive: true, force: true });
+			continue;
+		}
+		const at = await wentLive(path);
+		if (at === null) await removeVersion(path);
+		else live.push({ path, at });
 	}
-	complete.sort((a, b) => b.at - a.at);
+	live.sort((a, b) => b.at - a.at);
 	const kept = [current];
-	// Each older version was replaced when the next newer one was published.
-	let replacedAt = (await builtAt(current)) ?? now;
-	for (const [i, version] of complete.entries()) {
+	let replacedAt = (await wentLive(current)) ?? now;
+	for (const [i, version] of live.entries()) {
 		const young = now - replacedAt < retention.hours * 3_600_000;
 		if (i + 1 < Math.max(1, retention.versions) || young) kept.push(version.path);
-		else await rm(version.path, { recursive: true, force: true });
+		else await removeVersion(version.path);
 		replacedAt = version.at;
 	}
 	return kept;
 }
 
 /**
- * Points `out` at `version` atomically, then prunes the versions folder. A real folder already
- * at `out` (an older layout, or an empty folder) is moved into the versions folder first.
+ * Points `out` at `version` atomically and notes when it went live. A real folder already at
+ * `out` (an older layout, or an empty folder) is moved into the versions folder first. The
+ * caller prunes the versions folder after ({@link pruneVersions}).
  */
-export async function swapIn(
-	version: string,
-	out: string,
-	retention: Retention = DEFAULT_RETENTION
-): Promise<void> {
+export async function swapIn(version: string, out: string): Promise<void> {
 	const target = resolve(out);
 	const versions = versionsDir(out);
 	const current = await kind(target);
 	if (current === 'dir') {
 		const entries = await readdir(target);
 		if (entries.length === 0) await rmdir(target);
-		else await rename(target, join(versions, `moved-${process.pid}`));
+		else {
+			const moved = join(versions, `moved-${process.pid}`);
+			await rename(target, moved);
+			await writeFile(join(moved, WENT_LIVE), `${new Date().toISOString()}\n`);
+		}
 	} else if (current === 'other') {
 		throw new Error(`--out ${out} is a file, not a dataset folder`);
+	} else if (current === 'link') {
+		// The version being replaced was live; one published before versions noted it is given
+		// the time it was built.
+		const previous = await realpath(target).catch(() => null);
+		if (previous && (await wentLive(previous)) === null) {
+			const at = (await builtAt(previous)) ?? Date.now();
+			await writeFile(join(previous, WENT_LIVE), `${new Date(at).toISOString()}\n`).catch(() => {});
+		}
 	}
 	const link = join(dirname(target), `.${basename(target)}.link-${process.pid}`);
 	await rm(link, { force: true });
 	await symlink(relative(dirname(target), version), link, 'dir');
 	await rename(link, target);
-	await pruneVersions(out, version, retention);
+	await writeFile(join(version, WENT_LIVE), `${new Date().toISOString()}\n`);
 }

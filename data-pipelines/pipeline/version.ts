@@ -11,7 +11,7 @@ import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetDocument, DatasetManifest } from '../../src/lib/dataset/schema.ts';
 import { pauseAt } from '../lib/pause.ts';
-import { DEFAULT_RETENTION, newVersionDir, swapIn, type Retention } from './swap.ts';
+import { DEFAULT_RETENTION, newVersionDir, pruneVersions, swapIn, type Retention } from './swap.ts';
 
 /** The files beside the Parquet that the server may serve, when a version has them. */
 export const DOCUMENTS = ['first-view.json', 'reference.json', 'quality.json', 'run-report.json'];
@@ -48,6 +48,7 @@ export async function publishVersion(
 	retention: Retention = DEFAULT_RETENTION
 ): Promise<DatasetManifest> {
 	const dir = await newVersionDir(out);
+	let published: DatasetManifest;
 	try {
 		const partial = await write(dir);
 		const manifest: DatasetManifest = { ...partial, documents: await documents(dir) };
@@ -56,10 +57,17 @@ export async function publishVersion(
 		const digest = createHash('sha256').update(text).digest('hex');
 		await writeFile(join(dir, MANIFEST_CHECKSUM), `${digest}  manifest.json\n`);
 		await pauseAt('swap');
-		await swapIn(dir, out, retention);
-		return manifest;
+		await swapIn(dir, out);
+		published = manifest;
 	} catch (error) {
 		await rm(dir, { recursive: true, force: true });
 		throw error;
 	}
+	// Published: a failure to tidy the old versions away must never undo it.
+	await pruneVersions(out, dir, retention).catch((error: Error) =>
+		process.stderr.write(
+			`pathway-insight: published ${out}, but could not remove its old versions (${error.message.split('\n')[0]}): they are removed by the next run\n`
+		)
+	);
+	return published;
 }

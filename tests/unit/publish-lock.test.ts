@@ -5,8 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
@@ -161,23 +161,70 @@ describe('two commands publishing into one --out', () => {
 		}, 60_000);
 	}
 
-	it('a lock left by a killed run is taken over', async () => {
-		const out = join(dir, 'stale');
-		const dead = spawn(process.execPath, ['-e', '']);
-		await new Promise((r) => dead.on('exit', r));
+	/** A lock as a holder with these particulars would have written it. */
+	async function plantLock(out: string, holder: Record<string, unknown>, touched = new Date()) {
+		const { readFileSync, readlinkSync } = await import('node:fs');
 		await writeFile(
 			lockPath(out),
 			JSON.stringify({
-				host: (await import('node:os')).hostname(),
-				pid: dead.pid,
+				host: hostname(),
+				boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+				pidNamespace: readlinkSync('/proc/self/ns/pid'),
 				processStart: '1',
 				since: '2026-01-01T00:00:00Z',
-				command: 'killed',
-				token: 'x'
+				command: 'planted',
+				token: 'x',
+				...holder
 			})
+		);
+		await utimes(lockPath(out), touched, touched);
+	}
+
+	it('a lock left by a killed run on this machine is taken over', async () => {
+		const out = join(dir, 'stale');
+		const dead = spawn(process.execPath, ['-e', '']);
+		await new Promise((r) => dead.on('exit', r));
+		await plantLock(out, { pid: dead.pid });
+		const run = start('pipeline', pipeline(out));
+		expect(await run.exit, run.stderr()).toBe(0);
+		await intact(out);
+	}, 60_000);
+
+	it("another machine's lock holds while it is touched, and is taken over 10 minutes after", async () => {
+		const out = join(dir, 'elsewhere');
+		// A pid that is running here means nothing for a lock taken on another host.
+		await plantLock(out, { host: 'another-host', boot: 'b', pidNamespace: 'p', pid: 1 });
+		const refused = start('pipeline', pipeline(out));
+		expect(await refused.exit).toBe(4);
+		expect(refused.stderr()).toContain(
+			`being published by pid 1 since 2026-01-01T00:00:00Z on another-host`
+		);
+		expect(refused.stderr()).toContain(`the lock is ${lockPath(out)}`);
+		await plantLock(
+			out,
+			{ host: 'another-host', boot: 'b', pidNamespace: 'p', pid: 1 },
+			new Date(Date.now() - 11 * 60_000)
 		);
 		const run = start('pipeline', pipeline(out));
 		expect(await run.exit, run.stderr()).toBe(0);
+		await intact(out);
+	}, 60_000);
+
+	it("a merge also takes its inputs' locks: a region being republished holds it off", async () => {
+		const out = join(dir, 'merge-while-region');
+		const region = start('pipeline', pipeline(published.RBD), 'lock');
+		await region.said('paused at lock');
+		const refused = start('merge', merge(out));
+		expect(await refused.exit).toBe(4);
+		expect(refused.stderr()).toContain(
+			`${published.RBD} is being published by pid ${region.child.pid}`
+		);
+		const waiting = start('merge', merge(out, '--wait'));
+		await new Promise((r) => setTimeout(r, 1000));
+		expect(waiting.child.exitCode).toBeNull();
+		region.child.kill('SIGUSR2');
+		expect(await region.exit, region.stderr()).toBe(0);
+		expect(await waiting.exit, waiting.stderr()).toBe(0);
 		await intact(out);
 	}, 60_000);
 

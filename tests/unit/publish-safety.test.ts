@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ import {
 	DEFAULT_RETENTION,
 	pruneVersions,
 	versionsDir,
+	WENT_LIVE,
 	type Retention
 } from '../../data-pipelines/pipeline/swap.ts';
 
@@ -195,6 +196,25 @@ describe('publishing', () => {
 		await expect(
 			runPipeline({ input: bad, out, extractDate: EXTRACT, key: DEMO, maxQuarantine: 0.6 })
 		).resolves.toBeTruthy();
+	});
+
+	it('a version that never went live is removed; the one live until now is kept as the previous', async () => {
+		const out = join(dir, 'never-live');
+		await runPipeline({ input: FIXTURE, out, extractDate: EXTRACT, key: DEMO });
+		const live = await realpath(out);
+		// A complete version a killed run left between writing it and its swap: never served.
+		const unswapped = join(versionsDir(out), '20200101-000000-000-1');
+		await cp(live, unswapped, { recursive: true });
+		await rm(join(unswapped, WENT_LIVE));
+		await runPipeline({
+			input: FIXTURE,
+			out,
+			extractDate: EXTRACT,
+			key: DEMO,
+			retention: { versions: 2, hours: 0 }
+		});
+		const kept = (await readdir(versionsDir(out))).map((v) => join(versionsDir(out), v)).sort();
+		expect(kept).toEqual([live, await realpath(out)].sort());
 	});
 
 	it('an extract with no events publishes nothing: exit 5, the previous dataset untouched', async () => {

@@ -28,10 +28,17 @@ describe('sqlString', () => {
 	it('sqlString("it\'s") doubles the quote', () => {
 		expect(sqlString("it's")).toBe("'it''s'");
 	});
-	it.each(['\u0000', 'a\nb', 'tab\there', '\u001f', '\u007f'])(
-		'sqlString(%j) refuses a control character',
-		(value) => {
-			expect(() => sqlString(value)).toThrow(/refused a SQL string holding a control character/);
-		}
-	);
+	it.each([
+		['\u0000', 'U+0000'],
+		['a\u0001b', 'U+0001'],
+		['\u001f', 'U+001F'],
+		['\u007f', 'U+007F']
+	])('sqlString(%j) refuses a control character, without quoting the value', (value, code) => {
+		expect(() => sqlString(value)).toThrow(
+			`refused a SQL string holding a control character (${code})`
+		);
+	});
+	it('sqlString keeps a tab, a line feed and a carriage return, which a literal holds safely', () => {
+		expect(sqlString('a\tb\r\nc')).toBe("'a\tb\r\nc'");
+	});
 });

@@ -6,19 +6,26 @@
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
 
-/** Control characters: no code, date or name the metrics use holds one. */
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/**
+ * Control characters but tab, line feed and carriage return (which a file name or a CSV header
+ * cell may hold, and which a SQL string literal holds safely): a NUL above all.
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /**
  * A SQL string literal: `it's` → `'it''s'`. Refuses a value holding a control character (a NUL
  * from `?provider=%00`, say): the filters never pass one (codes.ts), so one here is a bug or an
- * attack, and DuckDB's parser would answer it with an error rather than no rows.
+ * attack, and DuckDB's parser would answer it with an error rather than no rows. The refusal
+ * does not quote the value (it may be an input's).
  */
 export function sqlString(value: string): string {
-	if (typeof value !== 'string' || CONTROL.test(value))
-		throw new RangeError(
-			`refused a SQL string holding a control character: ${JSON.stringify(value)}`
-		);
+	const control = typeof value === 'string' ? CONTROL.exec(value) : null;
+	if (typeof value !== 'string' || control) {
+		const code = control
+			? `U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`
+			: typeof value;
+		throw new RangeError(`refused a SQL string holding a control character (${code})`);
+	}
 	return `'${value.replaceAll("'", "''")}'`;
 }
 

@@ -297,4 +297,20 @@ describe('versions', () => {
 		expect(await gone.text()).toMatch(/a newer one has been published and this one removed/);
 		expect(await readdir(join(work, '.republished.versions'))).toHaveLength(1);
 	});
+
+	it("a kept version whose manifest is damaged is 503, not 'removed'", async () => {
+		const out = join(work, 'kept-damaged');
+		const options = { input: FIXTURE, out, extractDate: '2025-07-31', key: keyFromEnvironment({}) };
+		await runPipeline(options);
+		const s = new DataServer(out);
+		const first = (await get(s, 'manifest.json').then((r) => r.json())).version;
+		const kept = await realpath(out);
+		await runPipeline(options);
+		const bytes = await readFile(join(kept, 'manifest.json'));
+		bytes[100] ^= 1;
+		await writeFile(join(kept, 'manifest.json'), bytes);
+		const res = await get(new DataServer(out), `v/${first}/run-report.json`);
+		expect(res.status).toBe(503);
+		expect(await res.text()).toMatch(/manifest \(manifest\.json\) is damaged/);
+	});
 });

@@ -8,9 +8,11 @@
  *   (when sign-in comes) 401 and 403; then 503 for a damaged file, with a message naming it;
  *   then the file itself (416 / 206 / 200 / 304).
  */
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { IMMUTABLE, json, plain, serveFile } from './http-file.ts';
-import { Integrity, resolveInside } from './integrity.ts';
+import { fileIdentity, Integrity, resolveInside } from './integrity.ts';
 import { DatasetUnavailable, PublishedDataset, type Version } from './published.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -54,7 +56,13 @@ export class DataServer {
 		const match = /^v\/([^/]+)\/(.+)$/.exec(path);
 		if (!match) return plain(404, 'Not found');
 		const [, name, file] = match;
-		const version = await this.dataset.version(name);
+		let version: Version | null;
+		try {
+			version = await this.dataset.version(name);
+		} catch (error) {
+			if (error instanceof DatasetUnavailable) return plain(error.status, error.message);
+			throw error;
+		}
 		if (!version) return plain(404, GONE);
 		if (file === 'manifest.json') {
 			return serveFile(
@@ -75,16 +83,25 @@ export class DataServer {
 		// Entitlement (sign-in: 401, 403) is checked here, before any file is read or hashed.
 		const found = await this.integrity.check(version, file);
 		if (!found.ok) return plain(503, damagedMessage(file, found.problem));
-		// Checked whole a moment ago; gone since (a version removed under the request) is damage too.
-		const info = real === 'missing' ? null : await stat(real).catch(() => null);
-		if (!info || real === 'missing') return plain(503, damagedMessage(file, 'is missing'));
+		// The very file that was checked is sent: opened without following a link, and refused if
+		// it is not the one checked (replaced on disk since), as what is sent is kept for a year.
+		const handle = await open(
+			join(version.dir, file),
+			constants.O_RDONLY | constants.O_NOFOLLOW
+		).catch(() => null);
+		if (!handle) return plain(503, damagedMessage(file, 'is missing'));
+		const info = await handle.stat({ bigint: true }).catch(() => null);
+		if (!info || fileIdentity(info) !== found.print) {
+			await handle.close();
+			return plain(503, damagedMessage(file, 'changed on disk while it was being checked'));
+		}
 		return serveFile(
 			{
-				size: info.size,
+				size: Number(info.size),
 				etag: `"${listed.sha256}"`,
 				contentType: CONTENT_TYPES[file.split('.').pop()!] ?? 'application/octet-stream',
 				cacheControl: IMMUTABLE,
-				source: { path: real }
+				source: { handle }
 			},
 			request
 		);

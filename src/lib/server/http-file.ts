@@ -4,7 +4,7 @@
  * (`If-None-Match` with this ETag, a list holding it, or `*`). Every answer carries the headers a
  * data file needs: never sniffed as another type, never run as a page, no referrer.
  */
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import fresh from 'fresh';
 import parseRange from 'range-parser';
@@ -49,12 +49,22 @@ export interface ServedFile {
 	etag: string;
 	contentType: string;
 	cacheControl: string;
-	/** The bytes from `start` to `end` inclusive: a file on disk, or bytes held in memory. */
-	source: { path: string } | { bytes: Buffer };
+	/**
+	 * The bytes: a file already open (the very file that was checked; it is closed when the
+	 * answer is sent), or bytes held in memory.
+	 */
+	source: { handle: FileHandle } | { bytes: Buffer };
 }
 
 /** The answer to `request` for `file`, honouring Range, If-Range and If-None-Match. */
 export function serveFile(file: ServedFile, request: Request): Response {
+	const answer = respond(file, request);
+	// An open file with no body to send is closed now; one with a body, when it has been sent.
+	if ('handle' in file.source && answer.body === null) void file.source.handle.close();
+	return answer;
+}
+
+function respond(file: ServedFile, request: Request): Response {
 	const headers = new Headers({
 		...DATA_HEADERS,
 		'accept-ranges': 'bytes',
@@ -90,7 +100,7 @@ export function serveFile(file: ServedFile, request: Request): Response {
 		'bytes' in file.source
 			? new Uint8Array(file.source.bytes.subarray(start, end + 1))
 			: (Readable.toWeb(
-					createReadStream(file.source.path, { start, end })
+					file.source.handle.createReadStream({ start, end, autoClose: true })
 				) as ReadableStream<Uint8Array>);
 	return new Response(body, { status, headers });
 }

@@ -1,26 +1,33 @@
 /**
  * Checks that every file served is the file the pipeline published: its size and SHA-256
  * against the manifest. A file is checked when it is first asked for after it changed on disk
- * (the result is kept by the file's identity: device, inode, size and times), and a background
- * sweep checks every file of the current version one after another, giving way while requests
- * are being answered, so that verification never holds a page up. What it found is served as
- * `/data/integrity.json` and shown on the data quality page.
+ * (the result is kept by the file's identity: device, inode, size and modification time), and a
+ * background sweep checks every file of the current version one after another, giving way while
+ * requests are being answered, so that verification never holds a page up; once done, it looks
+ * again every minute at what changed on disk. What it found is served as `/data/integrity.json`
+ * and shown on the data quality page.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type BigIntStats } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IntegrityStatus } from '../dataset/integrity.ts';
 import type { Version } from './published.ts';
 
-/** What was found of one file. */
-export type FileCheck = { ok: true } | { ok: false; problem: string };
+/** What was found of one file; a whole one with the identity it was checked at. */
+export type FileCheck = { ok: true; print: string } | { ok: false; problem: string };
 
 const fmt = (n: number) => n.toLocaleString('en-GB');
 
 /** Files up to this size are read in one go: a stream costs about 1 ms a file more. */
 const WHOLE_READ_BYTES = 1 << 20;
+
+/** Versions whose checks are kept (the current one and those open pages still read). */
+const MAX_VERSIONS = 8;
+
+/** How long a finished sweep's findings stand before it looks again at what changed on disk. */
+const RECHECK_MS = 60_000;
 
 async function sha256(path: string, size: number): Promise<string> {
 	const hash = createHash('sha256');
@@ -31,27 +38,44 @@ async function sha256(path: string, size: number): Promise<string> {
 }
 
 /**
- * Where a listed file is on disk, or null when its path goes through a link: the pipeline
- * writes none inside a version (the merge's shared files are hard links), so a link there was
- * put there by someone else, and whatever it leads to is not served.
+ * A file's identity on disk: device, inode, size and modification time (not the change time,
+ * which another hard link to the same file, as the merge makes, moves without a byte changing).
+ */
+export function fileIdentity(info: BigIntStats): string {
+	return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}`;
+}
+
+/**
+ * Where a listed file is on disk: null when its path goes through a link (the pipeline writes
+ * none inside a version, and the merge's shared files are hard links, so a link there was put
+ * there by someone else, and whatever it leads to is not served), `missing` when it is not there,
+ * `unreadable` when it cannot be looked at.
  */
 export async function resolveInside(
 	version: Version,
 	file: string
-): Promise<string | null | 'missing'> {
+): Promise<string | null | 'missing' | 'unreadable'> {
 	const path = join(version.dir, file);
 	const real = await realpath(path).catch((error: NodeJS.ErrnoException) =>
-		error.code === 'ENOENT' ? 'missing' : null
+		error.code === 'ENOENT' ? 'missing' : error.code === 'ELOOP' ? null : 'unreadable'
 	);
-	if (real === 'missing' || real === null) return real;
+	if (real === null || real === 'missing' || real === 'unreadable') return real;
 	return real === path && real.startsWith(version.dir + sep) ? real : null;
 }
 
+interface Sweep {
+	status: IntegrityStatus;
+	found: Map<string, FileCheck>;
+	/** When it last finished a pass (ms, performance clock). */
+	finished: number | null;
+	running: boolean;
+}
+
 export class Integrity {
-	/** Each file's last check, by path, with the identity of the file it was made on. */
-	readonly #checks = new Map<string, { print: string; result: Promise<FileCheck> }>();
+	/** Each version's last check of each file, by path, with the identity it was made on. */
+	readonly #checks = new Map<string, Map<string, { print: string; result: Promise<FileCheck> }>>();
 	/** The sweep of the current version: its figures, and what each file checked was found to be. */
-	#sweep: { status: IntegrityStatus; found: Map<string, FileCheck> } | null = null;
+	#sweep: Sweep | null = null;
 	/** Requests being answered: the sweep waits while there are any. */
 	#active = 0;
 
@@ -67,10 +91,25 @@ export class Integrity {
 
 	/**
 	 * Checks one listed file of a version against its manifest entry (once per change of the
-	 * file on disk). A missing file, one of another size or another checksum is damaged.
+	 * file on disk). A missing file, one of another size or another checksum is damaged; one that
+	 * cannot be read is too, said so.
 	 */
 	check(version: Version, file: string): Promise<FileCheck> {
-		return this.#record(version, file, this.#examine(version, file));
+		const examined = this.#examine(version, file).catch((error: Error): FileCheck => ({
+			ok: false,
+			problem: `cannot be read (${error.message.split('\n')[0].replace(version.dir, '…')})`
+		}));
+		return this.#record(version, file, examined);
+	}
+
+	/** The checks kept for a version, the most recently used last. */
+	#checksOf(version: Version) {
+		let checks = this.#checks.get(version.name);
+		if (checks) this.#checks.delete(version.name);
+		checks ??= new Map();
+		this.#checks.set(version.name, checks);
+		while (this.#checks.size > MAX_VERSIONS) this.#checks.delete(this.#checks.keys().next().value!);
+		return checks;
 	}
 
 	async #examine(version: Version, file: string): Promise<FileCheck> {
@@ -78,12 +117,14 @@ export class Integrity {
 		if (!expected) return { ok: false, problem: 'is not listed in the manifest' };
 		const path = await resolveInside(version, file);
 		if (path === 'missing') return { ok: false, problem: 'is missing from the dataset folder' };
-		if (path === null) return { ok: false, problem: 'leads outside the dataset folder' };
-		const info = await stat(path, { bigint: true }).catch(() => null);
-		if (!info?.isFile()) return { ok: false, problem: 'is not a file' };
-		const print = `${expected.sha256}:${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
-		const known = this.#checks.get(path);
-		if (known?.print === print) return known.result;
+		if (path === 'unreadable') return { ok: false, problem: 'cannot be read by the server' };
+		if (path === null) return { ok: false, problem: 'is a link, not a file of the dataset folder' };
+		const info = await stat(path, { bigint: true });
+		if (!info.isFile()) return { ok: false, problem: 'is not a file' };
+		const print = fileIdentity(info);
+		const checks = this.#checksOf(version);
+		const known = checks.get(path);
+		if (known?.print === `${expected.sha256}:${print}`) return known.result;
 		const result = (async (): Promise<FileCheck> => {
 			if (Number(info.size) !== expected.bytes) {
 				return {
@@ -93,15 +134,15 @@ export class Integrity {
 			}
 			const actual = await sha256(path, Number(info.size));
 			return actual === expected.sha256
-				? { ok: true }
+				? { ok: true, print }
 				: {
 						ok: false,
 						problem:
 							'does not match its SHA-256 checksum in the manifest: its bytes have changed since it was published'
 					};
 		})();
-		this.#checks.set(path, { print, result });
-		result.catch(() => this.#checks.delete(path));
+		checks.set(path, { print: `${expected.sha256}:${print}`, result });
+		result.catch(() => checks.delete(path));
 		return result;
 	}
 
@@ -129,42 +170,62 @@ export class Integrity {
 		};
 	}
 
-	/** Starts checking every file of `version` in the background, unless that is under way. */
+	/**
+	 * Starts checking every file of `version` in the background, unless that is under way; once
+	 * a pass is a minute old, the next call starts another, which hashes only files changed since.
+	 */
 	sweep(version: Version): void {
-		if (this.#sweep?.status.version === version.name) return;
-		const files = [...version.files.keys()];
+		const current = this.#sweep;
+		if (current?.status.version === version.name) {
+			if (!current.running && performance.now() - (current.finished ?? 0) > RECHECK_MS)
+				this.#pass(version, current);
+			return;
+		}
 		const bytes = [...version.files.values()].reduce((n, f) => n + f.bytes, 0);
-		const status: IntegrityStatus = {
-			version: version.name,
-			files: files.length + 1,
-			checked: 0,
-			verified: 0,
-			damaged: [],
-			complete: false,
-			bytes: bytes + version.manifestBytes.length,
-			startedAt: new Date().toISOString(),
-			finishedAt: null,
-			seconds: null,
-			megabytesPerSecond: null
+		const sweep: Sweep = {
+			status: {
+				version: version.name,
+				files: version.files.size + 1,
+				checked: 0,
+				verified: 0,
+				damaged: [],
+				complete: false,
+				bytes: bytes + version.manifestBytes.length,
+				startedAt: new Date().toISOString(),
+				finishedAt: null,
+				seconds: null,
+				megabytesPerSecond: null
+			},
+			found: new Map(),
+			finished: null,
+			running: false
 		};
-		this.#sweep = { status, found: new Map() };
+		this.#sweep = sweep;
+		this.#pass(version, sweep);
+	}
+
+	/** One pass over every file of the version; the first one's time is what the status reports. */
+	#pass(version: Version, sweep: Sweep): void {
+		sweep.running = true;
+		const first = sweep.finished === null;
 		const began = performance.now();
 		void (async () => {
-			for (const file of files) {
+			for (const file of version.files.keys()) {
 				// Requests first: the sweep is for what no one has asked for yet.
 				while (this.#active > 0) await sleep(20);
 				// A newer version is being swept: this one is no longer served as current.
-				if (this.#sweep?.status.version !== version.name) return;
-				await this.check(version, file).catch((error: Error) =>
-					this.#sweep?.found.set(file, { ok: false, problem: `cannot be read (${error.message})` })
-				);
+				if (this.#sweep !== sweep) return;
+				await this.check(version, file);
 			}
-			const seconds = (performance.now() - began) / 1000;
-			Object.assign(status, {
+			sweep.running = false;
+			sweep.finished = performance.now();
+			if (!first) return;
+			const seconds = (sweep.finished - began) / 1000;
+			Object.assign(sweep.status, {
 				complete: true,
 				finishedAt: new Date().toISOString(),
 				seconds: Math.round(seconds * 1000) / 1000,
-				megabytesPerSecond: seconds > 0 ? Math.round(status.bytes / 1e6 / seconds) : null
+				megabytesPerSecond: seconds > 0 ? Math.round(sweep.status.bytes / 1e6 / seconds) : null
 			});
 		})();
 	}

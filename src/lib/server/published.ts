@@ -7,7 +7,7 @@
  * served: it says which files may be served, and each one's size and checksum.
  */
 import { createHash } from 'node:crypto';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { listedFiles, ManifestError, parseManifest } from '../dataset/manifest.ts';
 import type { DatasetManifest } from '../dataset/schema.ts';
@@ -40,6 +40,9 @@ export class DatasetUnavailable extends Error {
 const NO_DATASET =
 	'No dataset is published here yet. Run the pipeline (npm run pipeline) into the folder this server reads (PATHWAY_INSIGHT_DATA).';
 
+/** Versions whose manifests are kept in memory (the current one and those pages still read). */
+const MAX_VERSIONS = 8;
+
 /** A file's identity on disk: a change of any part means it must be read again. */
 async function fingerprint(path: string): Promise<string | null> {
 	const info = await stat(path, { bigint: true }).catch(() => null);
@@ -62,17 +65,34 @@ export class PublishedDataset {
 		return this.#read(dir);
 	}
 
-	/** The version called `name`, current or kept, or null when there is none (any more). */
+	/**
+	 * The version called `name`, current or kept; null when there is none (any more). A version
+	 * whose manifest is damaged throws {@link DatasetUnavailable} (503), as the current one does.
+	 */
 	async version(name: string): Promise<Version | null> {
 		if (!VERSION_NAME.test(name)) return null;
-		const current = await this.current().catch(() => null);
-		if (current?.name === name) return current;
 		const versions = await realpath(versionsDir(this.root)).catch(() => null);
-		if (versions === null) return null;
-		// A kept version is a folder of the versions folder itself, never a link out of it.
-		const dir = await realpath(join(versions, name)).catch(() => null);
-		if (dir === null || dirname(dir) !== versions) return null;
-		return this.#read(dir).catch(() => null);
+		if (versions !== null) {
+			// A kept version is a folder of the versions folder itself, never a link out of it.
+			const dir = await realpath(join(versions, name)).catch(() => null);
+			if (dir !== null && dirname(dir) === versions) return this.#readIfThere(dir);
+		}
+		// A dataset folder written some other way is named by its manifest: only the current one.
+		const current = await this.current().catch((error) => {
+			if (error instanceof DatasetUnavailable && error.status === 404) return null;
+			throw error;
+		});
+		return current?.name === name ? current : null;
+	}
+
+	/** The version in `dir`, or null when it has no manifest (removed, or never finished). */
+	async #readIfThere(dir: string): Promise<Version | null> {
+		try {
+			return await this.#read(dir);
+		} catch (error) {
+			if (error instanceof DatasetUnavailable && error.status === 404) return null;
+			throw error;
+		}
 	}
 
 	async #read(dir: string): Promise<Version> {
@@ -80,11 +100,28 @@ export class PublishedDataset {
 		const print = await fingerprint(path);
 		if (print === null) throw new DatasetUnavailable(404, NO_DATASET);
 		const cached = this.#versions.get(dir);
-		if (cached?.print === print && cached.version) return cached.version;
-		const [bytes, sidecar] = await Promise.all([
-			readFile(path),
-			readFile(join(dir, 'manifest.sha256'), 'utf8').catch(() => null)
+		if (cached?.print === print && cached.version) {
+			// The most recently used last: the oldest are let go beyond a handful.
+			this.#versions.delete(dir);
+			this.#versions.set(dir, cached);
+			return cached.version;
+		}
+		// Read only as files of the version itself, never through a link.
+		const regular = async (file: string) => {
+			const info = await lstat(join(dir, file)).catch(() => null);
+			return info?.isFile() ? readFile(join(dir, file)) : null;
+		};
+		const [bytes, sidecarBytes] = await Promise.all([
+			regular('manifest.json'),
+			regular('manifest.sha256')
 		]);
+		if (bytes === null) {
+			throw new DatasetUnavailable(
+				503,
+				'The dataset manifest (manifest.json) is not a file of the dataset folder: publish the dataset again.'
+			);
+		}
+		const sidecar = sidecarBytes?.toString('utf8') ?? null;
 		const sha256 = createHash('sha256').update(bytes).digest('hex');
 		const expected = sidecar?.match(/^[0-9a-f]{64}/)?.[0];
 		if (!expected) {
@@ -122,7 +159,10 @@ export class PublishedDataset {
 			manifestSha256: sha256,
 			files: listedFiles(manifest)
 		};
+		this.#versions.delete(dir);
 		this.#versions.set(dir, { print, version });
+		while (this.#versions.size > MAX_VERSIONS)
+			this.#versions.delete(this.#versions.keys().next().value!);
 		return version;
 	}
 }
