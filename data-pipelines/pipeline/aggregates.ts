@@ -7,53 +7,21 @@
 import type { Db } from '../lib/duckdb.ts';
 import {
 	AGGREGATE_LEVELS,
-	appointmentsWeekly,
-	clockFlowsWeekly,
+	AGGREGATES,
 	LEVEL_DIMENSIONS,
 	levelTable,
 	rollupSql,
-	stageFlowsWeekly,
 	type AggregateLevel,
-	waitingListWeekly,
-	type WeeksParams
+	type AggregateSpec
 } from '../../src/lib/metrics/index.ts';
 
-/** An aggregate table: its name, the SQL that makes it, and the columns it adds to the dimensions. */
-export interface Aggregate {
-	name: string;
-	sql: (weeks: WeeksParams) => string;
-	/** Its own breakdown columns, after the week and the filter columns: with them, a unique key. */
-	breakdown: readonly string[];
-	/** Its additive counts, summed when it is rolled up to a coarser level. */
-	counts: readonly string[];
-}
+/** An aggregate: its entry in the registry (src/lib/metrics/aggregates.ts). */
+export type Aggregate = AggregateSpec;
 
-export const AGGREGATES: readonly Aggregate[] = [
-	{
-		name: 'waiting_list_weekly',
-		sql: (weeks) => waitingListWeekly(weeks),
-		breakdown: ['week_band'],
-		counts: ['pathways']
-	},
-	{
-		name: 'clock_flows_weekly',
-		sql: () => clockFlowsWeekly(),
-		breakdown: ['flow', 'stop_reason'],
-		counts: ['pathways']
-	},
-	{
-		name: 'appointments_weekly',
-		sql: () => appointmentsWeekly(),
-		breakdown: ['attendance_type', 'consultation_medium', 'outcome'],
-		counts: ['appointments']
-	},
-	{
-		name: 'stage_flows_weekly',
-		sql: (weeks) => stageFlowsWeekly(weeks),
-		breakdown: ['stage'],
-		counts: ['arrivals', 'departures', 'queue', 'departed_days']
-	}
-];
+export { AGGREGATES };
+
+/** An aggregate's own breakdown columns, in order. */
+export const breakdownOf = (aggregate: Aggregate): string[] => Object.keys(aggregate.breakdown);
 
 /**
  * The order an aggregate's rows are published in at a level: the week first, so that a week's
@@ -61,8 +29,8 @@ export const AGGREGATES: readonly Aggregate[] = [
  * only those row groups (by their min and max week_end); then the level's filter columns and the
  * breakdown, a key unique within the table, so re-runs write the same bytes.
  */
-export function aggregateOrder({ breakdown }: Aggregate, level: AggregateLevel): string {
-	return ['week_end', ...LEVEL_DIMENSIONS[level], ...breakdown].join(', ');
+export function aggregateOrder(aggregate: Aggregate, level: AggregateLevel): string {
+	return ['week_end', ...LEVEL_DIMENSIONS[level], ...breakdownOf(aggregate)].join(', ');
 }
 
 /**
@@ -89,14 +57,11 @@ export async function buildAggregates(
 }
 
 /** The tables that roll an aggregate up to the commissioner and national levels, with their SQL. */
-export function rollupsOf({
-	name,
-	breakdown,
-	counts
-}: Aggregate): { table: string; sql: string }[] {
+export function rollupsOf(aggregate: Aggregate): { table: string; sql: string }[] {
+	const { name, counts } = aggregate;
 	return AGGREGATE_LEVELS.filter((l) => l !== 'provider').map((level) => ({
 		table: levelTable(name, level),
-		sql: rollupSql({ from: name, level, breakdown, counts })
+		sql: rollupSql({ from: name, level, breakdown: breakdownOf(aggregate), counts })
 	}));
 }
 
@@ -106,7 +71,7 @@ export function rollupsOf({
  * all make them this way.
  */
 export async function buildRollups(db: Db, ...aggregates: readonly Aggregate[]): Promise<void> {
-	for (const aggregate of aggregates.length ? aggregates : AGGREGATES) {
+	for (const aggregate of aggregates.length ? aggregates : (AGGREGATES as readonly Aggregate[])) {
 		for (const { table, sql } of rollupsOf(aggregate)) {
 			await db.run(`CREATE OR REPLACE TABLE ${table} AS\n${sql}`);
 		}

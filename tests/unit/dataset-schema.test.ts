@@ -6,13 +6,12 @@ import { openDb } from '../../data-pipelines/lib/duckdb.ts';
 import { SCHEMA_VERSION, type Manifest } from '../../data-pipelines/pipeline/publish.ts';
 import { runPipeline } from '../../data-pipelines/pipeline/run.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
+import { levelColumns, SUPPORTED_SCHEMA_VERSION } from '../../src/lib/dataset/schema.ts';
 import {
-	AGGREGATE_TABLES,
-	DASHBOARD_AGGREGATES,
-	levelColumns,
-	SUPPORTED_SCHEMA_VERSION,
-	type DashboardAggregate
-} from '../../src/lib/dataset/schema.ts';
+	AGGREGATES,
+	LOADED_AGGREGATES,
+	publishedColumns
+} from '../../src/lib/metrics/aggregates.ts';
 import { AGGREGATE_LEVELS, levelTable } from '../../src/lib/metrics/levels.ts';
 
 const FIXTURE = new URL('../fixtures/metrics/events.csv', import.meta.url).pathname;
@@ -37,14 +36,14 @@ describe('the published dataset and the dashboard agree', () => {
 		expect(manifest.schemaVersion).toBe(SUPPORTED_SCHEMA_VERSION);
 	});
 
-	const dashboard = (Object.keys(DASHBOARD_AGGREGATES) as DashboardAggregate[]).flatMap(
-		(aggregate) =>
-			AGGREGATE_LEVELS.map(
-				(level) =>
-					[levelTable(aggregate, level), { columns: levelColumns(aggregate, level) }] as const
-			)
+	const dashboard = LOADED_AGGREGATES.flatMap((aggregate) =>
+		AGGREGATE_LEVELS.map(
+			(level) =>
+				[levelTable(aggregate, level), { columns: levelColumns(aggregate, level) }] as const
+		)
 	);
-	it.each([...dashboard, ...Object.entries(AGGREGATE_TABLES)])(
+	const published = AGGREGATES.map((a) => [a.name, { columns: publishedColumns(a.name) }] as const);
+	it.each([...dashboard, ...published])(
 		'every file of %s has every column the dashboard reads, typed as it expects',
 		async (table, spec) => {
 			const db = await openDb();

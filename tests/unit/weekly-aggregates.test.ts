@@ -299,7 +299,7 @@ ORDER BY stage`);
 			const level = aggregateLevel(filters);
 			for (const { name, breakdown, counts } of AGGREGATES) {
 				const sums = (table: string) =>
-					query(`SELECT week_end, ${breakdown.join(', ')},
+					query(`SELECT week_end, ${Object.keys(breakdown).join(', ')},
   ${counts.map((c) => `CAST(SUM(${c}) AS DOUBLE) AS ${c}`).join(', ')}
 FROM ${table}
 ${whereAll(filterConditions(filters))}

@@ -18,100 +18,26 @@
  * priority) and then a unique key, so a re-run on the same input writes the same bytes.
  */
 
+import { loadedColumns, type ColumnType, type LoadedAggregate } from '../metrics/aggregates.ts';
 import { DIMENSION_COLUMNS } from '../metrics/filters.ts';
 import { LEVEL_DIMENSIONS, type AggregateLevel } from '../metrics/levels.ts';
 
-export type ColumnType = 'string' | 'date' | 'boolean' | 'integer';
-
-export interface TableSpec {
-	/** Columns the browser loads, nothing more: identifiers are never among them. */
-	columns: Record<string, ColumnType>;
-}
-
-const FILTER_COLUMN_TYPES = {
-	provider_code: 'string',
-	commissioner_code: 'string',
-	specialty_code: 'string',
-	priority: 'string'
-} as const;
+export type { ColumnType };
 
 /**
- * The aggregates the dashboard loads into DuckDB-WASM, with the columns it reads (at the provider
- * level; the other levels lack the columns they sum away): the overview works from the weekly
- * aggregates only, reading just the files of the level a view needs and the row groups of its
- * weeks.
+ * The columns the dashboard reads of an aggregate at a level, with their types: those the
+ * registry says it loads (src/lib/metrics/aggregates.ts), less the filter columns the level sums
+ * away.
  */
-export const DASHBOARD_AGGREGATES = {
-	waiting_list_weekly: {
-		columns: { week_end: 'date', ...FILTER_COLUMN_TYPES, week_band: 'integer', pathways: 'integer' }
-	},
-	clock_flows_weekly: {
-		columns: { week_end: 'date', ...FILTER_COLUMN_TYPES, flow: 'string', pathways: 'integer' }
-	},
-	appointments_weekly: {
-		columns: {
-			week_end: 'date',
-			...FILTER_COLUMN_TYPES,
-			outcome: 'string',
-			appointments: 'integer'
-		}
-	}
-} as const satisfies Record<string, TableSpec>;
-
-export type DashboardAggregate = keyof typeof DASHBOARD_AGGREGATES;
-
-/** The columns the dashboard reads of an aggregate at a level: those the level keeps. */
 export function levelColumns(
-	aggregate: DashboardAggregate,
+	aggregate: LoadedAggregate,
 	level: AggregateLevel
 ): Record<string, ColumnType> {
 	const dropped = DIMENSION_COLUMNS.filter((c) => !LEVEL_DIMENSIONS[level].includes(c));
 	return Object.fromEntries(
-		Object.entries(DASHBOARD_AGGREGATES[aggregate].columns).filter(([c]) => !dropped.includes(c))
+		Object.entries(loadedColumns(aggregate)).filter(([c]) => !dropped.includes(c))
 	);
 }
-
-/**
- * The weekly aggregates every dataset publishes (data-pipelines/pipeline/aggregates.ts), with
- * all their columns: additive counts the browser can sum under any filter.
- */
-export const AGGREGATE_TABLES = {
-	waiting_list_weekly: {
-		columns: { week_end: 'date', ...FILTER_COLUMN_TYPES, week_band: 'integer', pathways: 'integer' }
-	},
-	clock_flows_weekly: {
-		columns: {
-			week_end: 'date',
-			...FILTER_COLUMN_TYPES,
-			flow: 'string',
-			stop_reason: 'string',
-			pathways: 'integer'
-		}
-	},
-	appointments_weekly: {
-		columns: {
-			week_end: 'date',
-			...FILTER_COLUMN_TYPES,
-			attendance_type: 'string',
-			consultation_medium: 'string',
-			outcome: 'string',
-			appointments: 'integer'
-		}
-	},
-	stage_flows_weekly: {
-		columns: {
-			week_end: 'date',
-			...FILTER_COLUMN_TYPES,
-			stage: 'string',
-			arrivals: 'integer',
-			departures: 'integer',
-			queue: 'integer',
-			departed_days: 'integer'
-		}
-	}
-} as const satisfies Record<string, TableSpec>;
-
-export type AggregateTable = keyof typeof AGGREGATE_TABLES;
 
 /** One Parquet file of a published table. */
 export interface DatasetFile {

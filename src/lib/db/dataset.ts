@@ -19,10 +19,14 @@ import {
 	type AggregateLevel
 } from '../metrics/levels.ts';
 import {
-	DASHBOARD_AGGREGATES,
+	aggregateSpec,
+	LOADED_AGGREGATES,
+	weeksToLoad,
+	type LoadedAggregate
+} from '../metrics/aggregates.ts';
+import {
 	levelColumns,
 	type ColumnType,
-	type DashboardAggregate,
 	type DatasetFile,
 	type DatasetManifest
 } from '../dataset/schema.ts';
@@ -37,7 +41,6 @@ import {
 } from '../dataset/published.ts';
 import { arrowFromFolded } from './arrow-columns.ts';
 import { engine, type Engine } from './engine.ts';
-import { AGGREGATE_COUNTS } from './aggregate-counts.ts';
 import { decodeParquet } from './parquet-pool.ts';
 
 export { DatasetError };
@@ -63,14 +66,18 @@ export interface OpenDataset {
 	 * Loads what a view of this census, period and filters needs (once; later calls for data
 	 * already loaded return at once).
 	 */
-	prepare(period: OverviewPeriod, filters?: MetricFilters): Promise<void>;
+	prepare(
+		period: OverviewPeriod,
+		filters?: MetricFilters,
+		aggregates?: readonly LoadedAggregate[]
+	): Promise<void>;
 	/**
 	 * When the provider and commissioner levels' rows for this census and period are few (a trust
 	 * or an ICB, up to {@link PREFETCH_ROWS}), loads them all in the background once no view is
 	 * loading, so that later changes of filter are answered without a fetch. For a region or England it does nothing: each
 	 * provider or commissioner is loaded when a view first asks for it.
 	 */
-	prefetch(period: OverviewPeriod): Promise<void>;
+	prefetch(period: OverviewPeriod, aggregates?: readonly LoadedAggregate[]): Promise<void>;
 	/**
 	 * The codes each filter can take, for a dataset published without `first-view.json`: the
 	 * providers and commissioners from the manifest's files, the rest from the national level
@@ -138,11 +145,6 @@ function prefetchLimit(): number {
 	return Number.isFinite(n) && n >= 0 ? n : PREFETCH_ROWS;
 }
 
-/** The weeks (by `week_end`) an aggregate must hold for a view of this census and period. */
-function weeksNeeded(aggregate: DashboardAggregate, { asOf, from, to }: OverviewPeriod) {
-	return aggregate === 'waiting_list_weekly' ? { min: asOf, max: asOf } : { min: from, max: to };
-}
-
 const SQL_TYPES: Record<ColumnType, string> = {
 	string: 'VARCHAR',
 	date: 'DATE',
@@ -157,7 +159,7 @@ const SQL_TYPES: Record<ColumnType, string> = {
  */
 class LoadedTable {
 	readonly name: string;
-	readonly #aggregate: DashboardAggregate;
+	readonly #aggregate: LoadedAggregate;
 	readonly #spec: Record<string, ColumnType>;
 	/** Each file's row groups already added, by URL. */
 	readonly #loaded = new Map<string, Set<number>>();
@@ -174,7 +176,7 @@ class LoadedTable {
 
 	constructor(
 		name: string,
-		aggregate: DashboardAggregate,
+		aggregate: LoadedAggregate,
 		spec: Record<string, ColumnType>,
 		base: string,
 		manifest: DatasetManifest,
@@ -246,7 +248,7 @@ class LoadedTable {
 					max,
 					skip: [...(this.#loaded.get(url) ?? [])],
 					types: this.#spec,
-					counts: [AGGREGATE_COUNTS[this.#aggregate]],
+					counts: [...aggregateSpec(this.#aggregate).loads!.counts],
 					// A period (not one census week) needs every row group of a file sorted by its
 					// filters first: a small one comes whole, footer and all, in one request.
 					whole: min !== max,
@@ -294,7 +296,7 @@ async function open(root: string): Promise<OpenDataset> {
 	const { view: firstView, problem: firstViewProblem } = await fetchFirstView(version);
 	const loaded: LoadStats = { rowGroups: 0, rows: 0 };
 	const tables = new Map<string, LoadedTable>();
-	const table = (aggregate: DashboardAggregate, level: AggregateLevel) => {
+	const table = (aggregate: LoadedAggregate, level: AggregateLevel) => {
 		const name = levelTable(aggregate, level);
 		let t = tables.get(name);
 		if (!t) {
@@ -310,7 +312,7 @@ async function open(root: string): Promise<OpenDataset> {
 		const result = await (await started).query(sql);
 		return result.toArray().map((row) => row.toJSON() as Record<string, unknown>);
 	};
-	const aggregates = Object.keys(DASHBOARD_AGGREGATES) as DashboardAggregate[];
+	const aggregates = LOADED_AGGREGATES;
 	// Every level's table is made, empty, as soon as the engine is up: a view's first drill-down
 	// then waits on its files alone.
 	started
@@ -322,12 +324,13 @@ async function open(root: string): Promise<OpenDataset> {
 	const loadLevel = async (
 		period: OverviewPeriod,
 		level: AggregateLevel,
-		partitions: readonly string[] | null
+		partitions: readonly string[] | null,
+		names: readonly LoadedAggregate[]
 	) => {
 		const db = await started;
 		await Promise.all(
-			aggregates.map((aggregate) => {
-				const { min, max } = weeksNeeded(aggregate, period);
+			names.map((aggregate) => {
+				const { min, max } = weeksToLoad(aggregate, period);
 				return table(aggregate, level).load(db, min, max, partitions);
 			})
 		);
@@ -337,11 +340,20 @@ async function open(root: string): Promise<OpenDataset> {
 	let waiting: (() => void)[] = [];
 	const quiet = () =>
 		active === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
-	const prepare = async (period: OverviewPeriod, filters: MetricFilters = {}) => {
+	const prepare = async (
+		period: OverviewPeriod,
+		filters: MetricFilters = {},
+		names: readonly LoadedAggregate[] = aggregates
+	) => {
 		active++;
 		try {
 			const level = aggregateLevel(filters);
-			await loadLevel(period, level, level === 'national' ? null : partitionValues(level, filters));
+			await loadLevel(
+				period,
+				level,
+				level === 'national' ? null : partitionValues(level, filters),
+				names
+			);
 		} finally {
 			if (--active === 0) {
 				const ready = waiting;
@@ -354,8 +366,8 @@ async function open(root: string): Promise<OpenDataset> {
 	 * The rows the detailed levels hold for the weeks loaded: each aggregate's rows at those
 	 * levels, times the share of its national rows the weeks hold (known once they are loaded).
 	 */
-	const detailedRows = () =>
-		aggregates.reduce((sum, aggregate) => {
+	const detailedRows = (names: readonly LoadedAggregate[]) =>
+		names.reduce((sum, aggregate) => {
 			const national = manifest.tables[levelTable(aggregate, 'national')]?.rows ?? 0;
 			const share = national ? table(aggregate, 'national').rowsLoaded / national : 1;
 			const rows = (['provider', 'commissioner'] as const).reduce(
@@ -366,17 +378,18 @@ async function open(root: string): Promise<OpenDataset> {
 		}, 0);
 	const partitionsOf = (name: string) =>
 		[...new Set((manifest.tables[name]?.files ?? []).flatMap((f) => f.partition ?? []))].sort();
-	const prefetchPeriod = async (period: OverviewPeriod) => {
-		await loadLevel(period, 'national', null);
-		if (detailedRows() > prefetchLimit()) return;
+	const prefetchPeriod = async (period: OverviewPeriod, names: readonly LoadedAggregate[]) => {
+		await loadLevel(period, 'national', null, names);
+		if (detailedRows(names) > prefetchLimit()) return;
 		// Every file of each level in one load: decoding them together is quicker than one
 		// provider at a time, which made the bench's changes of filter wait on the main thread.
 		await quiet();
-		for (const level of ['provider', 'commissioner'] as const) await loadLevel(period, level, null);
+		for (const level of ['provider', 'commissioner'] as const)
+			await loadLevel(period, level, null, names);
 	};
 	let prefetching: Promise<void> = Promise.resolve();
-	const prefetch = (period: OverviewPeriod) => {
-		prefetching = prefetching.then(() => prefetchPeriod(period)).catch(() => {});
+	const prefetch = (period: OverviewPeriod, names: readonly LoadedAggregate[] = aggregates) => {
+		prefetching = prefetching.then(() => prefetchPeriod(period, names)).catch(() => {});
 		return prefetching;
 	};
 	return {

@@ -16,3 +16,4 @@ export * from './stage-flows-weekly.ts';
 export * from './levels.ts';
 export * from './overview-view.ts';
 export * from './codes.ts';
+export * from './aggregates.ts';
