@@ -13,7 +13,7 @@ import {
 	type FilterKey,
 	type QueryRows
 } from '../../src/lib/metrics/index.ts';
-import { viewSearch, withFilter, type OverviewView } from '../../src/lib/state/overview-params.ts';
+import { viewSearch, withFilter, type ViewState } from '../../src/lib/state/view-params.ts';
 
 /** One change a person makes: choose `value` in the form control `control`. */
 export interface Step {
@@ -58,7 +58,7 @@ export function planOverview(options: Record<FilterKey, string[]>, count: number
 	const order: FilterKey[] = ['provider', 'specialty', 'priority', 'commissioner'];
 	const next: Record<string, number> = {};
 	const visits: Record<string, number> = {};
-	let view: OverviewView = { filters: {} };
+	let view: ViewState = { filters: {} };
 	const steps: Step[] = [];
 	for (let i = 0; steps.length < count && i < count * 4; i++) {
 		const key = order[i % order.length];
@@ -105,7 +105,7 @@ const overview: BenchPage = {
 	async native(query, manifest, view) {
 		const dataEnd = manifest.dataPeriod?.to;
 		if (!dataEnd) throw new Error('the dataset has no data period');
-		const filters = (view as OverviewView | null)?.filters ?? {};
+		const filters = (view as ViewState | null)?.filters ?? {};
 		// What +page.svelte runs for a view, together, as it does: the weekly aggregates.
 		return overviewView(query, overviewPeriod(dataEnd), filters);
 	}

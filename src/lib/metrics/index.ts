@@ -17,3 +17,4 @@ export * from './levels.ts';
 export * from './overview-view.ts';
 export * from './codes.ts';
 export * from './aggregates.ts';
+export * from './page-queries.ts';

@@ -8,7 +8,13 @@
 import { dimensionValues } from './dimensions.ts';
 import { FILTER_KEYS, type FilterKey, type MetricFilters } from './filters.ts';
 import { aggregateLevel, levelTable } from './levels.ts';
-import { overviewMetrics, type OverviewMetrics, type QueryRows } from './overview.ts';
+import {
+	emptyOverviewMetrics,
+	overviewMetrics,
+	type OverviewMetrics,
+	type QueryRows
+} from './overview.ts';
+import type { PageQueries } from './page-queries.ts';
 import type { WeekBandRow } from './waiting-list.ts';
 import { waitingListByWeekBandFromWeekly } from './waiting-list-weekly.ts';
 import { weekEndOnOrBefore, weeksEnding } from './weeks.ts';
@@ -82,3 +88,18 @@ export async function firstView(query: QueryRows, dataEnd: string): Promise<Firs
 	const [options, data] = await Promise.all([filterOptions(query), overviewView(query, period)]);
 	return { overview: { period, options, data } };
 }
+
+const samePeriod = (a: OverviewPeriod, b: OverviewPeriod) =>
+	a.asOf === b.asOf && a.from === b.from && a.to === b.to;
+
+/** The overview page's queries: the headline figures and the waiting list by week band. */
+export const OVERVIEW_QUERIES: PageQueries<OverviewViewData> = {
+	aggregates: ['waiting_list_weekly', 'clock_flows_weekly', 'appointments_weekly'],
+	run: overviewView,
+	empty: (period, filters) => ({
+		metrics: emptyOverviewMetrics({ ...period, filters }),
+		bands: []
+	}),
+	published: (first, period) =>
+		samePeriod(first.overview.period, period) ? first.overview.data : null
+};

@@ -1,19 +1,20 @@
 /**
- * The overview's view state lives in the URL, so a link reproduces the view and back and
- * forward work: `?provider=RBD&specialty=110&priority=urgent&asOf=2025-06-30`.
+ * Every page's view lives in the URL, so a link reproduces the view and back and forward work:
+ * `?provider=RBD&specialty=110&priority=urgent&asOf=2025-06-30`. The filters and the census are
+ * the same on every page, and are kept when moving from one page to another ({@link sharedSearch}).
  */
 import { FILTER_KEYS, type FilterKey } from '../metrics/filters.ts';
 import { isIsoDate } from '../metrics/sql.ts';
 
-export interface OverviewView {
+export interface ViewState {
 	filters: Partial<Record<FilterKey, string>>;
 	/** Census date; undefined means the data's latest date. */
 	asOf?: string;
 }
 
 /** Reads the view from search params, ignoring what is not a valid value. */
-export function readView(params: URLSearchParams): OverviewView {
-	const filters: OverviewView['filters'] = {};
+export function readView(params: URLSearchParams): ViewState {
+	const filters: ViewState['filters'] = {};
 	for (const key of FILTER_KEYS) {
 		const value = params.get(key)?.trim();
 		if (value) filters[key] = value;
@@ -23,7 +24,7 @@ export function readView(params: URLSearchParams): OverviewView {
 }
 
 /** The search string for a view, keys in a fixed order so equal views give equal links. */
-export function viewSearch(view: OverviewView): string {
+export function viewSearch(view: ViewState): string {
 	const params = new URLSearchParams();
 	for (const key of FILTER_KEYS) {
 		const value = view.filters[key];
@@ -35,9 +36,17 @@ export function viewSearch(view: OverviewView): string {
 }
 
 /** The view with one filter set (or cleared, for an empty value). */
-export function withFilter(view: OverviewView, key: FilterKey, value: string): OverviewView {
+export function withFilter(view: ViewState, key: FilterKey, value: string): ViewState {
 	const filters = { ...view.filters };
 	if (value) filters[key] = value;
 	else delete filters[key];
 	return { ...view, filters };
+}
+
+/**
+ * The part of a URL's search that every page shares (the filters and the census), for links
+ * from one page to another: a page's own settings stay behind.
+ */
+export function sharedSearch(params: URLSearchParams): string {
+	return viewSearch(readView(params));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readView, viewSearch, withFilter } from './overview-params.ts';
+import { readView, sharedSearch, viewSearch, withFilter } from './view-params.ts';
 
 describe('readView', () => {
 	it('readView(?provider=RBD&asOf=2025-06-30) keeps both', () => {
@@ -38,5 +38,14 @@ describe('withFilter', () => {
 			asOf: '2025-01-31'
 		});
 		expect(withFilter(view, 'provider', '')).toEqual({ filters: {}, asOf: '2025-01-31' });
+	});
+});
+
+describe('sharedSearch', () => {
+	it('sharedSearch keeps the filters and the census, in order, and drops a page’s own settings', () => {
+		const params = new URLSearchParams(
+			'cadence=month&priority=urgent&asOf=2025-06-29&provider=RBD'
+		);
+		expect(sharedSearch(params)).toBe('?provider=RBD&priority=urgent&asOf=2025-06-29');
 	});
 });

@@ -1,0 +1,233 @@
+/**
+ * The view runner: everything between a page's URL and its figures, so that a page is its
+ * queries and its markup. Made once per page, while the page's component is set up (it starts
+ * its own effects), in the manner of SvelteKit's own rune state:
+ *
+ *   const runner = new ViewRunner(overviewPage, () => page.url);
+ *
+ * It opens the dataset (the version current when the page opened), reads the URL's filters and
+ * census, loads exactly the aggregates the page's queries read (the level its filters need, the
+ * weeks its census and period need), runs the queries, drops an answer for a view no longer
+ * shown, keeps answered views for back and forward, and draws the default view from the figures
+ * published with the dataset, before the query engine has started. A view whose filter value
+ * cannot be a code matches nothing, without a query. It exposes `{ data, error, updating }`.
+ */
+import { onMount } from 'svelte';
+import { goto } from '$app/navigation';
+import { openDataset, type OpenDataset } from '../db/dataset.ts';
+import { isFilterValue } from '../metrics/codes.ts';
+import { FILTER_KEYS, type FilterKey, type MetricFilters } from '../metrics/filters.ts';
+import type { PageQueries } from '../metrics/page-queries.ts';
+import { overviewPeriod, type OverviewPeriod } from '../metrics/overview-view.ts';
+import { weekEndOnOrBefore, weekEnding } from '../metrics/weeks.ts';
+import { loadReference } from '../reference/load.ts';
+import { readView, viewSearch, withFilter, type ViewState } from './view-params.ts';
+
+export type { PageQueries };
+
+/** The page's figures and the view (its search string) they are for. */
+export interface Shown<T> {
+	value: T;
+	search: string;
+}
+
+const NO_OPTIONS: Record<FilterKey, string[]> = {
+	provider: [],
+	commissioner: [],
+	specialty: [],
+	priority: []
+};
+
+/** Views answered and kept, for back, forward and a return to a view. */
+const MAX_ANSWERS = 100;
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The filter values of a view that cannot be codes (codes.ts): such a view matches nothing. */
+export function notCodes(filters: ViewState['filters']): FilterKey[] {
+	return FILTER_KEYS.filter((k) => filters[k] !== undefined && !isFilterValue(k, filters[k]!));
+}
+
+export class ViewRunner<T> {
+	/** The dataset, once opened. */
+	dataset = $state.raw<OpenDataset | null>(null);
+	/** Why the dataset could not be opened: the page shows this and nothing else. */
+	loadError = $state<string | null>(null);
+	/** Why the published default view could not be used, when it could not. */
+	firstViewProblem = $state<string | null>(null);
+	/** The codes each filter can take, and names for them. */
+	options = $state.raw<Record<FilterKey, string[]>>(NO_OPTIONS);
+	names = $state.raw<Partial<Record<FilterKey, Record<string, string>>>>({});
+	/** The figures shown, and the view they are for; null until the first are worked out. */
+	data = $state.raw<Shown<T> | null>(null);
+	/** Why the current view's figures could not be worked out (none are shown then). */
+	error = $state<string | null>(null);
+	/** A new view is being worked out (the figures shown are the last view's). */
+	updating = $state(false);
+
+	readonly #queries: PageQueries<T>;
+	// Set by the constructor; the deriveds below read it only once they are first read.
+	#url: () => URL = () => new URL('http://localhost/');
+	#ticket = 0;
+	#firstPaint = true;
+	readonly #answers = new Map<string, T>();
+
+	/** The view in the URL: filters and census. */
+	readonly view: ViewState = $derived(readView(this.#url().searchParams));
+	readonly #dataPeriod = $derived(this.dataset?.manifest.dataPeriod ?? null);
+	/** The census week end and the 52 weeks of flows the view shows; null before the dataset. */
+	readonly period: OverviewPeriod | null = $derived(
+		this.#dataPeriod ? overviewPeriod(this.#dataPeriod.to, this.view.asOf) : null
+	);
+	/** The earliest and the latest census the data allows (week ends). */
+	readonly censusRange: { min: string; max: string } | null = $derived(
+		this.#dataPeriod
+			? {
+					min: weekEnding(this.#dataPeriod.from),
+					max: weekEndOnOrBefore(this.#dataPeriod.to)
+				}
+			: null
+	);
+	/** The filters of the view whose values cannot be codes. */
+	readonly notCodes: FilterKey[] = $derived(notCodes(this.view.filters));
+
+	constructor(queries: PageQueries<T>, url: () => URL) {
+		this.#queries = queries;
+		this.#url = url;
+		onMount(() => {
+			void this.#open();
+		});
+		// Imperative: work out the view whenever the data or the URL changes.
+		$effect(() => {
+			if (this.dataset && this.period) this.#run(this.dataset, this.period, this.view);
+		});
+	}
+
+	async #open(): Promise<void> {
+		try {
+			const opened = await openDataset();
+			// Names beside codes, when the dataset has them; never holds up or fails the figures.
+			loadReference(opened.version.base).then((r) => {
+				this.names = {
+					provider: r.providers,
+					commissioner: r.commissioners,
+					specialty: r.specialties
+				};
+			});
+			this.firstViewProblem = opened.firstViewProblem;
+			const first = opened.firstView?.overview;
+			if (first) this.options = first.options;
+			this.dataset = opened;
+			if (!first && opened.manifest.dataPeriod) {
+				// No published first view: list the filters' values from the weeks loaded.
+				this.options = await opened.options(overviewPeriod(opened.manifest.dataPeriod.to));
+			}
+		} catch (error) {
+			this.loadError = message(error);
+		}
+	}
+
+	#shown(value: T, search: string): void {
+		this.data = { value, search };
+		this.error = null;
+		this.updating = false;
+		if (this.#firstPaint) {
+			this.#firstPaint = false;
+			requestAnimationFrame(() => performance.mark('pathway-insight:first-kpi'));
+		}
+		performance.mark('pathway-insight:view-ready');
+	}
+
+	#run(opened: OpenDataset, period: OverviewPeriod, view: ViewState): void {
+		const mine = ++this.#ticket;
+		const { filters } = view;
+		const search = viewSearch(view);
+		const queries = this.#queries;
+		const noFilters = FILTER_KEYS.every((k) => !filters[k]);
+		const first =
+			noFilters && opened.firstView ? queries.published?.(opened.firstView, period) : null;
+		if (first) {
+			this.#shown(first, search);
+			// Warm the engine with this view's weeks, so the first change of filter is quick.
+			opened
+				.prepare(period, {}, queries.aggregates)
+				.then(() => opened.prefetch(period, queries.aggregates))
+				.then(() => this.#warm(opened, period))
+				.catch(() => {})
+				// For npm run bench: the page's background loading is done.
+				.finally(() => performance.mark('pathway-insight:settled'));
+			return;
+		}
+		if (notCodes(filters).length) {
+			this.#shown(queries.empty(period, filters), search);
+			return;
+		}
+		const key = `${period.asOf}${search}`;
+		const cached = this.#answers.get(key);
+		if (cached) {
+			this.#shown(cached, search);
+			return;
+		}
+		this.updating = true;
+		opened
+			.prepare(period, filters, queries.aggregates)
+			.then(() => queries.run(opened.query, period, filters))
+			.then(
+				(value) => {
+					this.#answers.set(key, value);
+					if (this.#answers.size > MAX_ANSWERS)
+						this.#answers.delete(this.#answers.keys().next().value!);
+					if (mine === this.#ticket) this.#shown(value, search);
+					// A small dataset's other providers and commissioners, for the next change.
+					opened.prefetch(period, queries.aggregates).catch(() => {});
+				},
+				(error) => {
+					if (mine !== this.#ticket) return;
+					// No figure is shown for a view that could not be worked out: not the last view's.
+					this.data = null;
+					this.error = message(error);
+					this.updating = false;
+				}
+			);
+	}
+
+	/**
+	 * Runs the page's queries once in the background: for the view drawn from the published
+	 * figures (its weeks are loaded), then for a provider and a commissioner no one has. The
+	 * engine's first queries run slower than later ones (its code is compiled as it is first
+	 * used), and the first change of filter a person makes should not pay for that.
+	 */
+	async #warm(opened: OpenDataset, period: OverviewPeriod): Promise<void> {
+		// A code of the right shape (codes.ts) that no organisation in the data is likely to have.
+		for (const filters of [{}, { provider: ['99999Z'] }, { commissioner: ['99999Z'] }])
+			await this.#queries.run(opened.query, period, filters);
+	}
+
+	/**
+	 * Shows another view: starts loading what it needs at once, while the URL changes (the view,
+	 * once the navigation runs it, finds the load under way and reports its errors).
+	 */
+	show(next: ViewState): void {
+		const dataPeriod = this.dataset?.manifest.dataPeriod;
+		if (this.dataset && dataPeriod && !notCodes(next.filters).length)
+			this.dataset
+				.prepare(overviewPeriod(dataPeriod.to, next.asOf), next.filters, this.#queries.aggregates)
+				.catch(() => {});
+		goto(`${location.pathname}${viewSearch(next)}`, { keepFocus: true, noScroll: true });
+	}
+
+	/** Sets one filter (or clears it, for an empty value). */
+	filter(key: FilterKey, value: string): void {
+		this.show(withFilter(this.view, key, value));
+	}
+
+	/**
+	 * Sets the census: the weekly figures hold a census at each week end (Sunday), so another
+	 * day means its week's end, or the last full week when that is past the data.
+	 */
+	census(value: string): void {
+		const census = value ? weekEndOnOrBefore(value) : undefined;
+		const latest = this.censusRange?.max;
+		this.show({ ...this.view, asOf: census && census !== latest ? census : undefined });
+	}
+}
