@@ -18,3 +18,5 @@ export * from './overview-view.ts';
 export * from './codes.ts';
 export * from './aggregates.ts';
 export * from './page-queries.ts';
+export * from './spc.ts';
+export * from './funnel.ts';
