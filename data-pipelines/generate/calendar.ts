@@ -1,7 +1,7 @@
 /**
  * Calendar arithmetic on naive local dates. A day is an integer day number (days since 1970-01-01) and a
- * time is whole seconds since 1970-01-01T00:00:00, both read as local time with no zone (DOMAIN.md: "a
- * timestamp is local time as written"). Date.UTC is used only as a proleptic calendar.
+ * time is whole seconds since 1970-01-01T00:00:00, both read as local time with no zone
+ * (docs/definitions.md "Dates, weeks and periods"). Date.UTC is used only as a proleptic calendar.
  */
 export const SECONDS_PER_DAY = 86400;
 

@@ -1,6 +1,6 @@
 /**
  * The calibration report: the headline figures of the world just generated, from the simulation's own
- * counters (no pass over the output). Definitions follow DOMAIN.md and the product's metrics: the
+ * counters (no pass over the output). Definitions follow docs/definitions.md and the product's metrics: the
  * census is the data's last event date, the period the year ending on it; the waiting list is every
  * RTT pathway whose referral is in the data and whose clock runs at the census, week band
  * max(0, ceil(days / 7) − 1), median and 92nd percentile interpolated inside the weekly band (NHS
@@ -14,7 +14,7 @@ import { C, CS, SPLITS } from './sim.ts';
 import type { SystemSummary } from './sim.ts';
 import type { World } from './world.ts';
 
-/** DOMAIN.md "Realism for synthetic data": the ranges a default world must land in. */
+/** docs/definitions.md "The demo data": the ranges a default world must land in. */
 export const REALISM_RANGES = {
 	dnaRatePct: [5, 9],
 	within18WeeksPct: [55, 75],
@@ -229,7 +229,7 @@ export function calibrate(input: CalibrationInput): Calibration {
 		};
 	});
 	const rtt = specialties.filter((s) => world.specialties.find((x) => x.code === s.code)!.rtt);
-	// Ranked by the e-RS signal that too few slots are published (DOMAIN.md: ASI rate), then load.
+	// Ranked by the e-RS signal that too few slots are published (docs/definitions.md "Pathway bottlenecks": ASI rate), then load.
 	const mostUnderCapacity = [...rtt]
 		.sort((a, b) => (b.asiRatePct ?? 0) - (a.asiRatePct ?? 0) || b.load - a.load)
 		.slice(0, 3);

@@ -1,5 +1,5 @@
 /**
- * The capacity extract (DOMAIN.md, optional v1 input): one row per published clinic slot in the data
+ * The capacity extract (README.md: the optional capacity extract): one row per published clinic slot in the data
  * window, as the simulation published them: slot_id, provider_code, clinic_code, specialty_code,
  * slot_time, duration_minutes, attendance_type, consultation_medium. A booked appointment's clinic_code
  * and appointment_time are those of its slot, so appointments join to slots on (clinic_code, time).

@@ -59,7 +59,7 @@ const SEX_WEIGHTS = bySex({ female: 50.9, male: 48.6, other: 0.1, unknown: 0.4 }
 /** Women are referred a little more often (maternity aside). */
 const SEX_REFERRAL = bySex({ female: 1.08, male: 0.93, other: 1, unknown: 1 });
 
-/** DNA rate by age band relative to 45–54 (18–34 about twice 70–79: DOMAIN.md). */
+/** DNA rate by age band relative to 45–54 (18–34 about twice 70–79: docs/definitions.md "The demo data"). */
 const AGE_DNA_FACTOR = byAge({
 	'0-17': 1.15,
 	'18-24': 1.75,
@@ -250,7 +250,7 @@ export function buildPatients(
 		for (let i = start; i < start + n; i++) {
 			ethnicity[i] = rng.pickCumulative(ethCum);
 			imd[i] = decile(practice.imdCentre, rng);
-			// Most deprived decile about 1.7× the least (DOMAIN.md: 1.5–2×).
+			// Most deprived decile about 1.7× the least (docs/definitions.md "The demo data": 1.5–2×).
 			const imdFactor = 1.7 - (0.72 * (imd[i] - 1)) / 9;
 			const propensity = Math.exp(shift + PROPENSITY_SIGMA * rng.normal());
 			dnaFactor[i] =

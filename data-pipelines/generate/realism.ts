@@ -1,6 +1,6 @@
 /**
  * Realism figures of a generated event log, computed directly from its rows (independently of the
- * product's metric SQL) to check the generator against DOMAIN.md's "Realism for synthetic data" ranges.
+ * product's metric SQL) to check the generator against the ranges of docs/definitions.md "The demo data".
  * Census = the last event date; the period is the year ending on it.
  */
 import { dayOf } from './calendar.ts';
@@ -58,7 +58,7 @@ export function splitCsvLine(line: string): string[] {
 
 const UNDER_CAPACITY = new Set(['110', '120', '130', '502']);
 
-/** NHS England percentile: linear interpolation inside the weekly band (DOMAIN.md, Waits). */
+/** NHS England percentile: linear interpolation inside the weekly band (docs/definitions.md "Median and 92nd percentile wait"). */
 function nhsPercentile(bandCounts: number[], total: number, p: number): number {
 	const target = p * total;
 	let below = 0;
@@ -76,7 +76,7 @@ export class RealismMeter {
 	private readonly col: Record<string, number> = {};
 	/** RTT clock starts by pathway. */
 	private readonly referral = new Map<string, number>();
-	/** Every referral's day, RTT or not (DOMAIN.md: referrals received counts them all). */
+	/** Every referral's day, RTT or not (docs/definitions.md "Referrals received"). */
 	private readonly referralDays: number[] = [];
 	private readonly stop = new Map<string, number>();
 	/** Appointment outcomes: slot day, and a code (0 attended first, 1 attended follow-up, 2 DNA, 3 patient cancel, 4 provider cancel) + 8 if remote. */

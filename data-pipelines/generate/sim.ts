@@ -8,7 +8,7 @@
  * diagnostics, decisions, clock stops, follow-ups, validation). When a routine patient finds no free
  * slot within the published horizon, e-RS raises an appointment slot issue (ASI) and the patient waits
  * unbooked. Every Monday each service's managers set next week's capacity from the demand they see
- * and the queue they hold, the relief-capacity rule of DOMAIN.md (λ + (L − target queue) / 26); the
+ * and the queue they hold, the relief-capacity rule of docs/definitions.md "Pathway bottlenecks" (λ + (L − target queue) / 26); the
  * under-capacity specialties cannot add more than a fixed share of their demand from a year before the
  * data window, so their lists grow and bottlenecks are real.
  *
@@ -87,7 +87,7 @@ const REMOVE_SHARE = [0.03, 0.06, 0.1, 0.12, 0.15, 0.2, 0.2];
 
 // ---- capacity -------------------------------------------------------------------------------------
 
-/** Weeks over which managers plan to clear a queue above target (DOMAIN.md relief capacity). */
+/** Weeks over which managers plan to clear a queue above target (docs/definitions.md "Pathway bottlenecks": relief capacity). */
 const RELIEF_WEEKS = 26;
 /** Capacity bounds relative to demand: normal services, and under-capacity ones once constrained. */
 const MIN_FACTOR = 0.6;

@@ -2,8 +2,8 @@
  * The services of the synthetic world, by treatment function code (TFC): how much demand each sees,
  * how its pathways run (diagnostics, follow-ups, admission, long-term caseload) and how much capacity
  * its providers publish against that demand. Parameters are chosen so that the figures measured at the
- * census land in DOMAIN.md's "Realism for synthetic data" ranges; the under-capacity specialties are
- * the four DOMAIN.md names (T&O, ENT, ophthalmology, gynaecology).
+ * census land in the ranges of docs/definitions.md "The demo data"; the under-capacity specialties are
+ * the four that docs/definitions.md "The demo data" names (T&O, ENT, ophthalmology, gynaecology).
  */
 import type { CARE_SETTINGS } from '../lib/contract.ts';
 

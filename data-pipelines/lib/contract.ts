@@ -1,5 +1,5 @@
 /**
- * The input event contract, version 1 (shared/DOMAIN.md "Input event contract (v1)").
+ * The input event contract, version 1 (README.md "The input contract (v1)").
  * One place for column names, enumerations and which columns each event type requires.
  */
 

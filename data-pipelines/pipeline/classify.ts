@@ -1,6 +1,6 @@
 /**
  * After the row rules: identity (duplicates and conflicts) and contradictions between rows
- * (shared/DOMAIN.md "Identity", "Reconciliation"). Produces `verdicts`: one row per staged row
+ * (README.md "The input contract (v1)": identity and reconciliation). Produces `verdicts`: one row per staged row
  * that is not accepted, with `_status` duplicate or quarantined, its `_rule`, its `_reason` (for
  * quarantine.csv) and its `_summary` (the same with no value from the row, for the run report).
  * Only the rows involved are ever sorted or hashed, so a clean extract costs one pass.

@@ -285,7 +285,7 @@ export async function writeReference(
 	return file;
 }
 
-/** SQL conditions for "known" (DOMAIN.md: ethnicity Z is "not stated", so not recorded). */
+/** SQL conditions for "known" (docs/definitions.md "Fairness": ethnicity Z is "not stated", so not recorded). */
 const KNOWN: Record<CompletenessField, string> = {
 	ethnicity: `ethnicity IS NOT NULL AND ethnicity NOT IN ('unknown', 'Z')`,
 	imdDecile: `imd_decile IS NOT NULL`,

@@ -1,5 +1,5 @@
 /**
- * The contract's rules (shared/DOMAIN.md "Semantics (v1)") as SQL over the staging table.
+ * The contract's rules (README.md "The input contract (v1)"; docs/definitions.md "Pathways and clocks") as SQL over the staging table.
  * Each row gets the first rule it breaks and two messages: `_reason`, naming the value as written
  * and what was expected, for quarantine.csv (the operator's, never served), and `_summary`, the
  * same without any value from the row, for the run report, which the dashboard serves (a row

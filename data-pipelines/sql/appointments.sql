@@ -6,7 +6,7 @@
 -- outcome: attended, dna, cancelled_by_patient, cancelled_by_provider (cancelled_by_unknown if the
 -- source did not say), booked (the slot is after the extract date: still to come) or not_recorded
 -- (the slot has passed and no outcome was sent).
--- lead_time_days: days from the booking to the slot (DOMAIN.md "DNAs": lead time).
+-- lead_time_days: days from the booking to the slot (docs/definitions.md "DNAs": booking lead time).
 CREATE OR REPLACE TABLE appointments AS
 WITH referral AS (
   SELECT provider_code, pathway_id, commissioner_code, specialty_code, priority,

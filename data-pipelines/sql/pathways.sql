@@ -3,7 +3,7 @@
 --
 -- clock_start: the date of referral_received when rtt is true. Only clock_stopped stops the clock
 --   (clock_stop, stop_reason), a first-appointment DNA included (stop reason first_appointment_dna:
---   the clock is nullified). DOMAIN.md "Waits (RTT)".
+--   the clock is nullified). docs/definitions.md "Clock stops, nullified clocks and removals".
 -- first_appointment_date: the slot date of the first first-appointment the patient attended.
 -- decision_to_admit_date: the date of the first decision to admit.
 -- current_stage: the stage the pathway is in at the end of the extract date (stage_intervals.sql

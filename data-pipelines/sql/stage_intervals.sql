@@ -1,6 +1,6 @@
 -- Stage intervals: one row for each stage a pathway passed through, with the day it entered the
 -- stage, the day it left and the event that moved it on. The basis of the bottleneck measures
--- (DOMAIN.md "Pathway bottlenecks"). A pathway that enters a stage twice (say a second test is
+-- (docs/definitions.md "Pathway bottlenecks"). A pathway that enters a stage twice (say a second test is
 -- requested after the first was reported) has two rows for that stage, numbered by stage_seq.
 --
 -- The stages, in the order a pathway usually moves through them:

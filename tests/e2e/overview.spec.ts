@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { expectAccessible } from './axe.ts';
 import { expect, test, type Page } from '@playwright/test';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 import { expectSameFigures, metricsOf, optionValues, search, tiles } from './figures.ts';
 import { E2E_DATASET, E2E_PORT, E2E_PORT_NO_DATA } from './paths.ts';
 import { WHOLE_FILE_BYTES } from '../../src/lib/db/read-parquet.ts';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 let proxy: CountingProxy;
 test.beforeAll(async () => {
@@ -263,16 +261,16 @@ test('the overview, an empty view and the About page pass axe-core (WCAG 2.2 AA)
 	await page.goto(`${proxy.url}/`);
 	await tiles(page);
 	await page.getByText('Show the data as a table').click();
-	expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+	await expectAccessible(page);
 
 	await page.goto(`${proxy.url}/?provider=NOPE`);
 	await expect(page.locator('[data-state="empty"]')).toContainText(
 		'No pathways match these filters'
 	);
-	expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+	await expectAccessible(page);
 
 	await page.goto(`${proxy.url}/about`);
-	expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+	await expectAccessible(page);
 });
 
 test('the chart has a table twin with the same numbers and a CSV download', async ({ page }) => {
@@ -303,5 +301,5 @@ test('a missing dataset shows the error state, not a blank page', async ({ page 
 	const error = page.locator('[data-state="error"]');
 	await expect(error).toContainText('The data could not be loaded');
 	await expect(error).toContainText('No dataset is published here yet');
-	expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+	await expectAccessible(page);
 });

@@ -1,6 +1,6 @@
 /**
  * The full-size ICB world (`--scale icb`, the demo `npm start` shows): generated once (about a minute
- * on two cores) and checked against DOMAIN.md's realism ranges and the issue's volumes.
+ * on two cores) and checked against the realism ranges of docs/definitions.md "The demo data" and the issue's volumes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReadStream } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * The synthetic world at `small` scale: determinism, the v1 contract, the world's behaviour (first-DNA
  * rebookings, slot issues where capacity is short, the DNA drivers), the calibration report inside
- * DOMAIN.md's realism ranges, and the same waiting-list figures from the product's own pipeline and
+ * the realism ranges of docs/definitions.md "The demo data", and the same waiting-list figures from the product's own pipeline and
  * metric SQL as from the simulation's counters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -438,7 +438,7 @@ describe('generate({ seed, scale: "small" })', () => {
 		expect(world.practices.length).toBeLessThanOrEqual(200);
 	});
 
-	describe('calibration report (DOMAIN.md realism ranges)', () => {
+	describe('calibration report (the realism ranges of docs/definitions.md)', () => {
 		it('is taken at the census, the last event date, over the year ending on it', () => {
 			expect(calibration.census).toBe('2025-11-30');
 			expect(calibration.period).toEqual({ from: '2024-12-01', to: '2025-11-30', days: 365 });

@@ -21,7 +21,7 @@ export interface AppointmentsWeeklyRow {
 
 /**
  * The weekly appointments aggregate: appointments by outcome, first or follow-up and medium, by
- * the week of the slot (DOMAIN.md "Counting": appointments are dated by the slot), by provider ×
+ * the week of the slot (docs/definitions.md "Dates, weeks and periods": appointments are dated by the slot), by provider ×
  * commissioner × specialty × priority. Slots after the extract date are included (outcome
  * `booked`). Counts are additive.
  */

@@ -23,7 +23,7 @@ FROM outcomes`;
 
 /**
  * Appointments attended and did-not-attend in the period, dated by the slot (`appointment_date`),
- * not by when the outcome was recorded; DNA rate on the attended basis (DOMAIN.md "DNAs").
+ * not by when the outcome was recorded; DNA rate on the attended basis (docs/definitions.md "DNAs").
  */
 export function appointmentOutcomes({
 	from,

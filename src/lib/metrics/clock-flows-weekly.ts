@@ -20,7 +20,7 @@ export interface ClockFlowsWeeklyRow {
 /**
  * The weekly flows aggregate: referrals received (every referral, RTT or not, by the week it was
  * received), RTT clock starts, and clock stops by stop reason, by the week they happened in, by
- * provider × commissioner × specialty × priority (DOMAIN.md "Flows", "Counting"). A
+ * provider × commissioner × specialty × priority (docs/definitions.md "Flows: is the list growing, and why", "Dates, weeks and periods"). A
  * first-appointment DNA's stop (`first_appointment_dna`) is a stop that nullifies the clock;
  * validation removals are stops with reason `validated_removal`. Over a week,
  * starts − stops = the change in the waiting list from the week end before. Counts are additive.

@@ -15,7 +15,7 @@ export interface ReferralsReceivedRow {
 
 /**
  * Referrals received in the period: every `referral_received`, RTT or not, dated by the day it was
- * received (DOMAIN.md "Counting"). The pathway table holds one row per referral.
+ * received (docs/definitions.md "Referrals received"). The pathway table holds one row per referral.
  */
 export function referralsReceived({
 	from,

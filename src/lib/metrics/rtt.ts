@@ -1,5 +1,5 @@
 /**
- * RTT waiting-time arithmetic (shared/DOMAIN.md "Waits"; NHS England, Recording and Reporting RTT
+ * RTT waiting-time arithmetic (docs/definitions.md "Waits (RTT)"; NHS England, Recording and Reporting RTT
  * guidance v5.0). Days waited = census date − clock start; the week band is
  * max(0, ceil(days / 7) − 1), so day 126 is band 17 (within 18 weeks) and day 127 is band 18.
  */

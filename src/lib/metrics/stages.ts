@@ -1,5 +1,5 @@
 /**
- * The stages of a pathway (DOMAIN.md "Pathway bottlenecks"), as the modelling writes them in
+ * The stages of a pathway (docs/definitions.md "Pathway bottlenecks"), as the modelling writes them in
  * `stage_intervals.stage` and `pathways.current_stage`. The rules are at the top of
  * data-pipelines/sql/stage_intervals.sql.
  */

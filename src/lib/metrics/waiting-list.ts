@@ -31,7 +31,7 @@ export interface WeekBandRow {
 /**
  * Conditions for an RTT pathway on the waiting list at the census date `census` (a SQL date
  * expression): its clock started on or before the census and has not stopped on or before it
- * (DOMAIN.md "Waiting list at a census date"). An open clock is compared as stopping on
+ * (docs/definitions.md "Waiting list at a census date"). An open clock is compared as stopping on
  * 9999-12-31, so that a join on a calendar of census dates is a plain range join.
  */
 export function onWaitingListSql(census: string, alias?: string): string[] {
