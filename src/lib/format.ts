@@ -31,3 +31,21 @@ export function formatDate(iso: string | null | undefined): string {
 	if (!iso) return NO_VALUE;
 	return longDate.format(new Date(`${iso}T00:00:00Z`));
 }
+
+/** Where a dataset's figures come from, in a sentence: for a chart's source line and its files. */
+export function datasetSource(manifest: {
+	builtAt: string;
+	dataPeriod: { from: string; to: string } | null;
+	source: { files: readonly string[]; rowsAccepted: number };
+	pseudonymisation: { demoKey: boolean };
+}): string {
+	const files = manifest.source.files.length;
+	return (
+		`Source: pathway-insight, dataset published ${formatDate(manifest.builtAt.slice(0, 10))} from ` +
+		`${formatCount(manifest.source.rowsAccepted)} events in ${files} extract file${files === 1 ? '' : 's'}` +
+		(manifest.dataPeriod
+			? `, events dated ${formatDate(manifest.dataPeriod.from)} to ${formatDate(manifest.dataPeriod.to)}`
+			: '') +
+		(manifest.pseudonymisation.demoKey ? '. Demo data.' : '.')
+	);
+}

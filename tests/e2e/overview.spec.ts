@@ -240,12 +240,17 @@ test('a small dataset’s providers and commissioners load in the background, so
 	const providerFiles = (manifest.tables.clock_flows_weekly.files as { file: string }[]).map(
 		(f) => `${base}/${f.file}`
 	);
-	// Every provider's file of the period's flows is fetched without a filter being chosen.
+	// Every provider's file of the period's flows is fetched without a filter being chosen. The
+	// background load waits for the engine and for the page to be quiet: on a busy machine that
+	// takes a while, so the wait is long (this is not a speed test: npm run bench is).
 	await expect
-		.poll(() => {
-			const fetched = new Set(proxy.served.map((s) => s.path));
-			return providerFiles.filter((f) => !fetched.has(f));
-		})
+		.poll(
+			() => {
+				const fetched = new Set(proxy.served.map((s) => s.path));
+				return providerFiles.filter((f) => !fetched.has(f));
+			},
+			{ timeout: 30_000 }
+		)
 		.toEqual([]);
 	await page.waitForLoadState('networkidle');
 	proxy.reset();
@@ -294,6 +299,45 @@ test('the chart has a table twin with the same numbers and a CSV download', asyn
 	expect(lines.slice(1).reduce((a, l) => a + Number(l.split(',')[1]), 0)).toBe(
 		shown['waitingList.total']
 	);
+});
+
+test('the chart downloads as SVG and PNG with its title, legend and source, and prints without its controls', async ({
+	page
+}) => {
+	await page.goto(`${proxy.url}/`);
+	const frame = page.locator('[data-chart^="waiting-list-by-week"]');
+	await expect(frame.locator('svg rect').first()).toBeVisible();
+	const [svgFile] = await Promise.all([
+		page.waitForEvent('download'),
+		frame.getByRole('button', { name: /Download SVG/ }).click()
+	]);
+	expect(svgFile.suggestedFilename()).toMatch(/^waiting-list-by-week-\d{4}-\d{2}-\d{2}\.svg$/);
+	const svg = await readFile(await svgFile.path(), 'utf8');
+	expect(svg).toContain('How long the list has waited');
+	expect(svg).toContain('18- and 52-week marks');
+	expect(svg).toContain('Source: pathway-insight');
+	expect(svg).not.toContain('var(');
+	expect((svg.match(/<rect/g) ?? []).length).toBeGreaterThan(50);
+	const [pngFile] = await Promise.all([
+		page.waitForEvent('download'),
+		frame.getByRole('button', { name: /Download PNG/ }).click()
+	]);
+	const png = await readFile(await pngFile.path());
+	expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+	const { width } = await frame
+		.locator('.app-chart-panel__chart')
+		.boundingBox()
+		.then((b) => b!);
+	// PNG width (bytes 16–19 of the IHDR chunk) is twice the chart box's, with 16 px margins.
+	expect(png.readUInt32BE(16)).toBe(2 * Math.max(Math.round(width) + 32, 480));
+
+	await page.emulateMedia({ media: 'print' });
+	await expect(frame.getByRole('button', { name: /Download CSV/ })).toBeHidden();
+	await expect(frame.locator('.app-chart-panel__actions')).toBeHidden();
+	await expect(frame.locator('figcaption')).toBeVisible();
+	await expect(frame.locator('.app-chart-panel__source')).toBeVisible();
+	const pdf = await page.pdf({ format: 'A4' });
+	expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 });
 
 test('a missing dataset shows the error state, not a blank page', async ({ page }) => {

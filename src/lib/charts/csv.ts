@@ -1,4 +1,5 @@
 /** CSV for board papers and spreadsheets: RFC 4180 quoting, raw (unformatted) numbers. */
+import { downloadBlob } from './export.ts';
 
 export interface CsvColumn<Row> {
 	key: keyof Row & string;
@@ -23,12 +24,5 @@ export function downloadText(
 	text: string,
 	type = 'text/csv;charset=utf-8'
 ): void {
-	const url = URL.createObjectURL(new Blob([text], { type }));
-	const link = document.createElement('a');
-	link.href = url;
-	link.download = filename;
-	document.body.append(link);
-	link.click();
-	link.remove();
-	setTimeout(() => URL.revokeObjectURL(url), 1000);
+	downloadBlob(filename, new Blob([text], { type }));
 }

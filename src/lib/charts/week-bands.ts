@@ -1,5 +1,6 @@
 import { TOP_WEEK_BAND } from '../metrics/rtt.ts';
 import type { WeekBandRow } from '../metrics/waiting-list.ts';
+import type { LegendItem } from './export.ts';
 
 export type WaitGroup = 'within18' | 'weeks18to51' | 'over52';
 
@@ -36,3 +37,19 @@ export function fillBands(rows: readonly WeekBandRow[]): BandBar[] {
 		group: waitGroup(band)
 	}));
 }
+
+/** The colour of each group of bands. */
+export const WAIT_GROUP_COLOURS: Record<WaitGroup, string> = {
+	within18: 'var(--app-chart-1)',
+	weeks18to51: 'var(--app-chart-4)',
+	over52: 'var(--app-chart-2)'
+};
+
+/** The legend of a waiting list by week band: the groups, and the 18- and 52-week marks. */
+export const WAIT_BAND_LEGEND: LegendItem[] = [
+	...(Object.keys(WAIT_GROUP_LABELS) as WaitGroup[]).map((g) => ({
+		label: WAIT_GROUP_LABELS[g],
+		colour: WAIT_GROUP_COLOURS[g]
+	})),
+	{ label: '18- and 52-week marks', colour: 'var(--app-chart-target)', kind: 'dashed' as const }
+];

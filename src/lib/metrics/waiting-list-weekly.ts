@@ -2,7 +2,8 @@ import { DIMENSION_COLUMNS, filterConditions, type MetricFilters } from './filte
 import { daysWaitedSql, weekBandSql } from './rtt.ts';
 import { sqlDate, sqlIdentifier, whereAll } from './sql.ts';
 import { onWaitingListSql, waitingListSummaryFromBandsSql } from './waiting-list.ts';
-import { assertWeekEnd, weekEndsSql, type WeeksParams } from './weeks.ts';
+import { PERIOD_COLUMN, periodEndsSql, type Cadence } from './cadence.ts';
+import { assertWeekEnd, type WeeksParams } from './weeks.ts';
 
 /** One row of the `waiting_list_weekly` aggregate ({@link waitingListWeekly}). */
 export interface WaitingListWeeklyRow {
@@ -23,27 +24,41 @@ export interface WaitingListWeeklyRow {
  * priority. The same census rule and band arithmetic as {@link waitingListSummary}; counts are
  * additive, so any filter's list is the SUM over the dimensions not filtered.
  */
-export function waitingListWeekly({
+export function waitingListWeekly(params: WeeksParams & { pathways?: string }): string {
+	return waitingListCensuses({ ...params, cadence: 'week' });
+}
+
+/**
+ * The waiting list at every period end of a cadence (week ends, or month ends: the official
+ * census) in the range given, by week band and the filter columns, and by one more column of the
+ * pathway when `by` names it (a patient attribute: `imd_decile`, `ethnicity`, `age_band`, `sex`).
+ * The period column is named for the cadence (`week_end`, `month_end`).
+ */
+export function waitingListCensuses({
+	cadence,
 	from,
 	to,
+	by,
 	pathways = 'pathways'
-}: WeeksParams & { pathways?: string }): string {
-	const dims = DIMENSION_COLUMNS.join(', ');
-	const days = daysWaitedSql('p.clock_start', 'w.week_end');
-	return `WITH week AS (
-  ${weekEndsSql(from, to).replaceAll('\n', '\n  ')}
+}: WeeksParams & { cadence: Cadence; by?: string; pathways?: string }): string {
+	const key = PERIOD_COLUMN[cadence];
+	const extra = by ? [sqlIdentifier(by)] : [];
+	const dims = [...DIMENSION_COLUMNS, ...extra].join(', ');
+	const days = daysWaitedSql('p.clock_start', `w.${key}`);
+	return `WITH census AS (
+  ${periodEndsSql(cadence, from, to).replaceAll('\n', '\n  ')}
 ),
 waiting AS (
-  SELECT w.week_end, ${DIMENSION_COLUMNS.map((c) => `p.${c}`).join(', ')},
+  SELECT w.${key}, ${[...DIMENSION_COLUMNS, ...extra].map((c) => `p.${c}`).join(', ')},
          ${weekBandSql(days)} AS week_band
   FROM ${sqlIdentifier(pathways)} p
-  JOIN week w ON ${onWaitingListSql('w.week_end', 'p').join('\n   AND ')}
+  JOIN census w ON ${onWaitingListSql(`w.${key}`, 'p').join('\n   AND ')}
 )
-SELECT week_end, ${dims},
-       CAST(week_band AS INTEGER) AS week_band,
+SELECT ${key}, ${DIMENSION_COLUMNS.join(', ')},
+       ${extra.map((c) => `${by === 'imd_decile' ? `CAST(${c} AS INTEGER)` : c} AS ${c}, `).join('')}CAST(week_band AS INTEGER) AS week_band,
        CAST(COUNT(*) AS INTEGER) AS pathways
 FROM waiting
-GROUP BY week_end, ${dims}, week_band`;
+GROUP BY ${key}, ${dims}, week_band`;
 }
 
 /** A census of the weekly waiting-list aggregate: a week end (Sunday), under any filter. */

@@ -60,11 +60,8 @@ function waitingCte({ asOf, filters, pathways = 'pathways' }: WaitingListParams)
  * Compared in whole numbers (100·count ≥ pct·N) so 92% of 25 pathways is exactly 23.
  */
 function percentileWeeksSql(pct: number): string {
-	return `(SELECT week_band + (${pct} * total / 100.0 - below) / n
-   FROM cumulative
-   WHERE 100 * (below + n) >= ${pct} * total
-   ORDER BY week_band
-   LIMIT 1)`;
+	return `arg_min(week_band + (${pct} * total / 100.0 - below) / n, week_band)
+    FILTER (WHERE 100 * (below + n) >= ${pct} * total)`;
 }
 
 /** Count of the list at or past `weeks` (band ≥ weeks, i.e. days ≥ 7 × weeks + 1). */
@@ -74,17 +71,20 @@ function overWeeksSql(weeks: number): string {
 
 /**
  * The summary of a waiting list from its band counts: the CTE `bands` (`week_band`, `n` as
- * DOUBLE) must come first. Shared by the pathway-level and the weekly-aggregate summaries, so
- * the two cannot drift apart. Ends a `WITH` list: append it after `bands AS (…),`.
+ * DOUBLE) must come first. Shared by the pathway-level and the aggregate summaries, so they
+ * cannot drift apart. Ends a `WITH` list: append it after `bands AS (…),`. With `key` (a column
+ * of `bands`, such as `week_end`), one row per value of it, in order; without, one row.
  */
-export function waitingListSummaryFromBandsSql(): string {
+export function waitingListSummaryFromBandsSql(key?: string): string {
+	const k = key ? sqlIdentifier(key) : null;
+	const over = k ? `PARTITION BY ${k} ` : '';
 	return `cumulative AS (
-  SELECT week_band, n,
-         SUM(n) OVER (ORDER BY week_band ROWS UNBOUNDED PRECEDING) - n AS below,
-         SUM(n) OVER () AS total
+  SELECT ${k ? `${k}, ` : ''}week_band, n,
+         SUM(n) OVER (${over}ORDER BY week_band ROWS UNBOUNDED PRECEDING) - n AS below,
+         SUM(n) OVER (${over.trim()}) AS total
   FROM bands
 )
-SELECT
+SELECT${k ? `\n  ${k},` : ''}
   COALESCE(SUM(n), 0) AS total,
   CASE WHEN SUM(n) > 0
        THEN 100.0 * SUM(CASE WHEN week_band < ${RTT_STANDARD_WEEKS} THEN n ELSE 0 END) / SUM(n)
@@ -92,7 +92,7 @@ SELECT
   ${LONG_WAIT_WEEKS.map(overWeeksSql).join(',\n  ')},
   ${percentileWeeksSql(50)} AS median_weeks,
   ${percentileWeeksSql(92)} AS p92_weeks
-FROM bands`;
+FROM cumulative${k ? `\nGROUP BY ${k}\nORDER BY ${k}` : ''}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readView, sharedSearch, viewSearch, withFilter } from './view-params.ts';
+import { readView, sharedSearch, viewSearch, withFilter, withSetting } from './view-params.ts';
 
 describe('readView', () => {
 	it('readView(?provider=RBD&asOf=2025-06-30) keeps both', () => {
@@ -8,10 +8,11 @@ describe('readView', () => {
 			asOf: '2025-06-30'
 		});
 	});
-	it('readView ignores an impossible census date and empty or unknown params', () => {
-		expect(readView(new URLSearchParams('asOf=2025-02-30&priority=&colour=red'))).toEqual({
+	it('readView ignores an impossible census date and empty params, and keeps the page’s own', () => {
+		expect(readView(new URLSearchParams('asOf=2025-02-30&priority=&colour=red&x='))).toEqual({
 			filters: {},
-			asOf: undefined
+			asOf: undefined,
+			settings: { colour: 'red' }
 		});
 	});
 });
@@ -27,6 +28,17 @@ describe('viewSearch', () => {
 	it('viewSearch round-trips through readView, escaping what needs it', () => {
 		const view = { filters: { commissioner: 'A&B C' }, asOf: '2024-02-29' };
 		expect(readView(new URLSearchParams(viewSearch(view)))).toEqual(view);
+	});
+});
+
+describe('settings', () => {
+	it('a page’s settings follow the shared keys, in name order, and survive a change of filter', () => {
+		const view = readView(new URLSearchParams('target=90&cadence=month&provider=RBD'));
+		expect(viewSearch(view)).toBe('?provider=RBD&cadence=month&target=90');
+		expect(viewSearch(withFilter(view, 'specialty', '110'))).toBe(
+			'?provider=RBD&specialty=110&cadence=month&target=90'
+		);
+		expect(viewSearch(withSetting(view, 'cadence', ''))).toBe('?provider=RBD&target=90');
 	});
 });
 

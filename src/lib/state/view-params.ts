@@ -10,7 +10,14 @@ export interface ViewState {
 	filters: Partial<Record<FilterKey, string>>;
 	/** Census date; undefined means the data's latest date. */
 	asOf?: string;
+	/**
+	 * The page's own settings (any other key, such as the waits page's `cadence`): kept in its
+	 * links and across its changes of filter, left behind when moving to another page.
+	 */
+	settings?: Readonly<Record<string, string>>;
 }
+
+const SHARED_KEYS = new Set<string>([...FILTER_KEYS, 'asOf']);
 
 /** Reads the view from search params, ignoring what is not a valid value. */
 export function readView(params: URLSearchParams): ViewState {
@@ -20,7 +27,13 @@ export function readView(params: URLSearchParams): ViewState {
 		if (value) filters[key] = value;
 	}
 	const asOf = params.get('asOf') ?? undefined;
-	return { filters, asOf: asOf && isIsoDate(asOf) ? asOf : undefined };
+	const settings: Record<string, string> = {};
+	for (const [key, value] of params) if (!SHARED_KEYS.has(key) && value) settings[key] = value;
+	return {
+		filters,
+		asOf: asOf && isIsoDate(asOf) ? asOf : undefined,
+		...(Object.keys(settings).length ? { settings } : {})
+	};
 }
 
 /** The search string for a view, keys in a fixed order so equal views give equal links. */
@@ -31,6 +44,8 @@ export function viewSearch(view: ViewState): string {
 		if (value) params.set(key, value);
 	}
 	if (view.asOf) params.set('asOf', view.asOf);
+	for (const key of Object.keys(view.settings ?? {}).sort())
+		if (!SHARED_KEYS.has(key) && view.settings![key]) params.set(key, view.settings![key]);
 	const text = params.toString();
 	return text ? `?${text}` : '';
 }
@@ -48,5 +63,14 @@ export function withFilter(view: ViewState, key: FilterKey, value: string): View
  * from one page to another: a page's own settings stay behind.
  */
 export function sharedSearch(params: URLSearchParams): string {
-	return viewSearch(readView(params));
+	const { filters, asOf } = readView(params);
+	return viewSearch({ filters, asOf });
+}
+
+/** The view with one of the page's settings set (or cleared, for an empty value). */
+export function withSetting(view: ViewState, key: string, value: string): ViewState {
+	const settings = { ...view.settings };
+	if (value) settings[key] = value;
+	else delete settings[key];
+	return { ...view, settings };
 }

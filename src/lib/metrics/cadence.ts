@@ -1,0 +1,32 @@
+/**
+ * The two cadences of the aggregates: weekly (week ends, Sundays: operational) and monthly
+ * (month ends: the official census of NHS England's RTT statistics). Each aggregate has one; its
+ * period column is named for it, `week_end` or `month_end`.
+ */
+import { monthEndingSql, monthEndOnOrBefore, monthEndsSql } from './months.ts';
+import { weekEndingSql, weekEndOnOrBefore, weekEndsSql } from './weeks.ts';
+
+export type Cadence = 'week' | 'month';
+
+export const CADENCES: readonly Cadence[] = ['week', 'month'];
+
+/** The column naming the period a row counts in. */
+export const PERIOD_COLUMN = { week: 'week_end', month: 'month_end' } as const satisfies Record<
+	Cadence,
+	string
+>;
+
+/** SQL for the end of the period (of this cadence) that holds the DATE expression `date`. */
+export function periodEndingSql(cadence: Cadence, date: string): string {
+	return cadence === 'week' ? weekEndingSql(date) : monthEndingSql(date);
+}
+
+/** SQL selecting one row per period end from `from` to `to`, in the cadence's period column. */
+export function periodEndsSql(cadence: Cadence, from: string, to: string): string {
+	return cadence === 'week' ? weekEndsSql(from, to) : monthEndsSql(from, to);
+}
+
+/** The last period end (of this cadence) on or before `date`. */
+export function periodEndOnOrBefore(cadence: Cadence, date: string): string {
+	return cadence === 'week' ? weekEndOnOrBefore(date) : monthEndOnOrBefore(date);
+}
