@@ -10,6 +10,8 @@ import {
 	FILTER_KEYS,
 	overviewPeriod,
 	overviewView,
+	waitsPeriod,
+	waitsView,
 	type FilterKey,
 	type QueryRows
 } from '../../src/lib/metrics/index.ts';
@@ -95,12 +97,7 @@ const overview: BenchPage = {
 		'.app-chart-panel svg .bars rect, [data-state="chart-empty"]'
 	],
 	async plan(page, count) {
-		const options = Object.fromEntries(
-			await Promise.all(
-				FILTER_KEYS.map(async (k) => [k, await optionValues(page, `#filter-${k}`)] as const)
-			)
-		) as Record<FilterKey, string[]>;
-		return planOverview(options, count);
+		return planOverview(await filterOptions(page), count);
 	},
 	async native(query, manifest, view) {
 		const dataEnd = manifest.dataPeriod?.to;
@@ -111,4 +108,36 @@ const overview: BenchPage = {
 	}
 };
 
-export const PAGES: readonly BenchPage[] = [overview];
+/** The filters' options, as the page offers them. */
+async function filterOptions(page: Page): Promise<Record<FilterKey, string[]>> {
+	return Object.fromEntries(
+		await Promise.all(
+			FILTER_KEYS.map(async (k) => [k, await optionValues(page, `#filter-${k}`)] as const)
+		)
+	) as Record<FilterKey, string[]>;
+}
+
+/** The waits page at its default, weekly cadence: the same changes of filter as the overview. */
+const waits: BenchPage = {
+	name: 'waits',
+	path: '/waits',
+	initialView: '',
+	ready: (key) => [
+		`section[data-state="ready"][data-view=${cssString(key)}]`,
+		'[data-chart^="waiting-list-trend"] svg circle, [data-chart^="waiting-list-trend"] [data-state="chart-empty"]',
+		'[data-chart^="flows"] svg rect, [data-chart^="flows"] [data-state="chart-empty"]',
+		'[data-chart^="within-18-weeks-by-sex"] svg rect, [data-chart^="within-18-weeks-by-sex"] [data-state="chart-empty"]'
+	],
+	async plan(page, count) {
+		return planOverview(await filterOptions(page), count);
+	},
+	async native(query, manifest, view) {
+		const dataEnd = manifest.dataPeriod?.to;
+		if (!dataEnd) throw new Error('the dataset has no data period');
+		const filters = (view as ViewState | null)?.filters ?? {};
+		// What waits/+page.svelte runs for a view: the weekly aggregates, at every level it reads.
+		return waitsView(query, waitsPeriod(dataEnd, {}), filters, {});
+	}
+};
+
+export const PAGES: readonly BenchPage[] = [overview, waits];

@@ -27,6 +27,65 @@ export const REALISM_RANGES = {
 } as const;
 export type RangeName = keyof typeof REALISM_RANGES;
 
+/**
+ * The waiting list's histogram by week band must fall smoothly: no band more than this far (%)
+ * below the mean of the two bands either side of it. Real lists show no such notch at a bank
+ * holiday; one was a calendar artefact of the generator (a bank holiday's referrals lost, now made
+ * on the other days of its week). The Christmas fortnight stays quieter, as it does in e-RS: its
+ * bands are judged against {@link CHRISTMAS_DIP_LIMIT_PCT}.
+ */
+export const HISTOGRAM_DIP_LIMIT_PCT = 12;
+export const CHRISTMAS_DIP_LIMIT_PCT = 40;
+/** Bands whose neighbours hold fewer pathways than this are not judged (noise, not shape). */
+const HISTOGRAM_MIN_EXPECTED = 500;
+
+/** The week bands at `census` (a day number) of referrals made from 24 December to 2 January. */
+function christmasBands(census: number): Set<number> {
+	const out = new Set<number>();
+	const year = new Date(census * 86400000).getUTCFullYear();
+	for (let y = year - 3; y <= year; y++) {
+		const from = Date.UTC(y, 11, 24) / 86400000;
+		for (let d = from; d <= from + 9; d++)
+			if (d <= census) out.add(Math.max(0, Math.ceil((census - d) / 7) - 1));
+	}
+	return out;
+}
+
+/** The deepest notch in bands 2–50 of a waiting list's histogram, against its neighbours. */
+export function histogramShape(
+	bands: ArrayLike<number>,
+	census: number
+): {
+	largestDipPct: number | null;
+	atBand: number | null;
+	christmasDipPct: number | null;
+	ok: boolean | null;
+} {
+	const christmas = christmasBands(census);
+	let largest: number | null = null;
+	let at: number | null = null;
+	let christmasDip: number | null = null;
+	for (let b = 2; b <= 50; b++) {
+		const expected = (bands[b - 2] + bands[b - 1] + bands[b + 1] + bands[b + 2]) / 4;
+		if (expected < HISTOGRAM_MIN_EXPECTED) continue;
+		const dip = 100 * (1 - bands[b] / expected);
+		if (christmas.has(b)) christmasDip = Math.max(christmasDip ?? -Infinity, dip);
+		else if (largest === null || dip > largest) {
+			largest = dip;
+			at = b;
+		}
+	}
+	return {
+		largestDipPct: largest,
+		atBand: at,
+		christmasDipPct: christmasDip,
+		ok:
+			largest === null
+				? null
+				: largest <= HISTOGRAM_DIP_LIMIT_PCT && (christmasDip ?? 0) <= CHRISTMAS_DIP_LIMIT_PCT
+	};
+}
+
 export interface SpecialtyFigures {
 	code: string;
 	name: string;
@@ -100,6 +159,8 @@ export interface Calibration {
 	};
 	mostUnderCapacity: SpecialtyFigures[];
 	specialties: SpecialtyFigures[];
+	/** The shape of the list's histogram by week band (null where too few pathways to judge). */
+	histogram: ReturnType<typeof histogramShape>;
 	ranges: Record<
 		RangeName,
 		{ range: readonly [number, number]; value: number | null; ok: boolean }
@@ -292,6 +353,7 @@ export function calibrate(input: CalibrationInput): Calibration {
 		},
 		mostUnderCapacity,
 		specialties,
+		histogram: histogramShape(bands, census),
 		rows: input.rows
 	};
 	const values: Record<RangeName, number | null> = {
@@ -355,6 +417,12 @@ export function formatCalibration(c: Calibration): string {
 	lines.push(`    92nd pct wait  ${f1(wl.p92Weeks)} weeks   ${mark('p92Weeks')}`);
 	lines.push(
 		`    over 52 weeks  ${n0(wl.over52Weeks)} (${f1(wl.over52WeeksPct)}%)   ${mark('over52WeeksPct')}`
+	);
+	const h = c.histogram;
+	lines.push(
+		h.largestDipPct === null
+			? '    histogram      not judged: too few pathways a week band'
+			: `    histogram      deepest notch ${f1(h.largestDipPct)}% below its neighbours (band ${h.atBand}), Christmas ${f1(h.christmasDipPct)}%   ${h.ok ? 'ok ' : 'OUT'} (at most ${HISTOGRAM_DIP_LIMIT_PCT}; Christmas ${CHRISTMAS_DIP_LIMIT_PCT})`
 	);
 	lines.push(`  follow-up:first  ${f2(c.followUpToFirst)}   ${mark('followUpToFirst')}`);
 	lines.push(

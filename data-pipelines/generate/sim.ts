@@ -60,6 +60,8 @@ export const RTT_PER_HEAD = 0.31;
 export const OTHER_PER_HEAD = 0.22;
 /** Referral volume by calendar month relative to the average (winter high, August and December low). */
 const MONTH_FACTOR = [1.05, 1.02, 1.06, 0.97, 1.0, 1.02, 1.0, 0.9, 1.0, 1.04, 1.03, 0.86];
+/** Share of the referrals the Christmas closure holds back that are made on its working days. */
+const CHRISTMAS_CATCH_UP = 0.5;
 /** Share of referrals to consultant-led services that start no RTT clock (planned care). */
 const PLANNED_SHARE = 0.03;
 const URGENT_SHARE = 0.13;
@@ -611,28 +613,49 @@ export class System {
 		const w = new Float64Array(n);
 		let total = 0;
 		let counted = 0;
+		// Referrals a bank holiday would have had are not lost: GPs refer those patients on the
+		// other working days of the week, so a week with a bank holiday has a usual week's
+		// referrals. Without this each bank holiday left a week with a fifth fewer referrals, and a
+		// notch in the waiting list's histogram at its age (docs/definitions.md "The demo data").
+		// The Christmas closure is made up only in part (CHRISTMAS_CATCH_UP): its fortnight stays
+		// quieter, as it is in e-RS.
+		const usual = new Float64Array(n);
+		const christmas = new Uint8Array(n);
 		for (let i = 0; i < n; i++) {
 			const day = baseDay + i;
 			const wd = weekday(day);
-			let x = this.cal.isWorking(day)
-				? wd === 1
-					? 1.12
-					: wd === 5
-						? 0.9
-						: 1
-				: wd === 0 || wd === 6
-					? 0.03
-					: 0.08;
+			const weekend = wd === 0 || wd === 6;
 			const date = new Date(day * 86400000);
 			const m = date.getUTCMonth() + 1;
 			const dom = date.getUTCDate();
-			if ((m === 12 && dom >= 24) || (m === 1 && dom === 2)) x *= 0.45;
-			x *= MONTH_FACTOR[m - 1];
-			w[i] = x;
-			if (i < 366 * 4) {
-				total += x;
-				counted++;
+			const factor = MONTH_FACTOR[m - 1];
+			usual[i] = (weekend ? 0.03 : wd === 1 ? 1.12 : wd === 5 ? 0.9 : 1) * factor;
+			let x = this.cal.isWorking(day) || weekend ? usual[i] : 0.08 * factor;
+			if ((m === 12 && dom >= 24) || (m === 1 && dom === 2)) {
+				x *= 0.45;
+				christmas[i] = 1;
 			}
+			w[i] = x;
+		}
+		for (let start = 0; start < n;) {
+			// The Monday-to-Sunday week holding day `start`.
+			const end = Math.min(n, start + 7 - ((weekday(baseDay + start) + 6) % 7));
+			let lost = 0;
+			let open = 0;
+			for (let i = start; i < end; i++) {
+				const short = usual[i] - w[i];
+				if (short > 1e-9) lost += short * (christmas[i] ? CHRISTMAS_CATCH_UP : 1);
+				else if (this.cal.isWorking(baseDay + i)) open += usual[i];
+			}
+			if (lost > 0 && open > 0)
+				for (let i = start; i < end; i++)
+					if (usual[i] - w[i] <= 1e-9 && this.cal.isWorking(baseDay + i))
+						w[i] += (lost * usual[i]) / open;
+			start = end;
+		}
+		for (let i = 0; i < n && i < 366 * 4; i++) {
+			total += w[i];
+			counted++;
 		}
 		const perWeight = (annual * (counted / 365.25)) / total;
 		for (let i = 0; i < n; i++) {

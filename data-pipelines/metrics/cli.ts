@@ -6,8 +6,15 @@ import {
 	addDays,
 	isIsoDate,
 	overviewMetrics,
+	monthsEnding,
+	PERIOD_MONTHS,
 	PERIOD_WEEKS,
+	periodEndOnOrBefore,
+	RTT_STANDARD_PCT,
+	waitsSeries,
 	weekEndOnOrBefore,
+	weeksEnding,
+	type Cadence,
 	type MetricFilters,
 	type OverviewMetrics,
 	type OverviewSource
@@ -30,6 +37,13 @@ same SQL the dashboard runs.
   --commissioner CODE    only this commissioner (repeat for several)
   --specialty CODE       only this treatment function (repeat for several)
   --priority P           routine, urgent or two_week_wait (repeat for several)
+  --series week|month    add the waiting list's trend (JSON "series"): a point per week end or
+                         month end of --from to --to (default the 52 weeks or 12 months ending
+                         on the census, --as-of or the last of that cadence in the data), and
+                         Making Data Count SPC charts of the list and of the % within 18 weeks,
+                         from the weekly or monthly aggregates, as the waits page draws them
+  --target N             the % within 18 weeks target of the series (default ${RTT_STANDARD_PCT})
+  --rebase DATE          start a new phase of SPC limits at DATE (repeat for several)
   --json                 print JSON only (the names are stable: paste them into reports)
   --help                 show this help`;
 
@@ -66,6 +80,25 @@ function table(m: OverviewMetrics): string {
 	return rows.map(([k, v]) => `${k.padEnd(27)} ${v}`).join('\n');
 }
 
+function seriesTable(
+	points: {
+		periodEnd: string;
+		waitingList: number;
+		within18WeeksPct: number | null;
+		over52Weeks: number;
+		medianWeeks: number | null;
+	}[]
+): string {
+	const head = `${'Period end'.padEnd(12)}${'Waiting'.padStart(10)}${'Within 18'.padStart(11)}${'Over 52'.padStart(9)}${'Median'.padStart(14)}`;
+	return [
+		head,
+		...points.map(
+			(p) =>
+				`${p.periodEnd.padEnd(12)}${fmtCount(p.waitingList).padStart(10)}${fmtPct(p.within18WeeksPct).padStart(11)}${fmtCount(p.over52Weeks).padStart(9)}${fmtWeeks(p.medianWeeks).padStart(14)}`
+		)
+	].join('\n');
+}
+
 export async function metricsCli(argv: string[]): Promise<number> {
 	let values;
 	try {
@@ -81,6 +114,9 @@ export async function metricsCli(argv: string[]): Promise<number> {
 				specialty: { type: 'string', multiple: true },
 				priority: { type: 'string', multiple: true },
 				source: { type: 'string', default: 'facts' },
+				series: { type: 'string' },
+				target: { type: 'string' },
+				rebase: { type: 'string', multiple: true },
 				json: { type: 'boolean', default: false },
 				help: { type: 'boolean', default: false }
 			}
@@ -110,6 +146,15 @@ export async function metricsCli(argv: string[]): Promise<number> {
 		specialty: values.specialty,
 		priority: values.priority
 	};
+	const cadence = values.series as Cadence | undefined;
+	if (cadence !== undefined && cadence !== 'week' && cadence !== 'month') {
+		throw new UserError(`invalid --series "${values.series}": expected week or month`);
+	}
+	const target = values.target === undefined ? RTT_STANDARD_PCT : Number(values.target);
+	if (!Number.isFinite(target) || target < 0 || target > 100) {
+		throw new UserError(`invalid --target "${values.target}": expected a percentage, 0 to 100`);
+	}
+	const rebase = (values.rebase ?? []).map((d) => date('rebase', d)!);
 	const db = await openDb();
 	try {
 		await attachDataset(db, values.data, manifest);
@@ -121,7 +166,29 @@ export async function metricsCli(argv: string[]): Promise<number> {
 			if (error instanceof RangeError) throw new UserError(`--source weekly: ${error.message}`);
 			throw error;
 		}
-		process.stdout.write(values.json ? `${JSON.stringify(metrics)}\n` : `${table(metrics)}\n`);
+		if (!cadence) {
+			process.stdout.write(values.json ? `${JSON.stringify(metrics)}\n` : `${table(metrics)}\n`);
+			return 0;
+		}
+		const census = periodEndOnOrBefore(cadence, values['as-of'] ?? dataEnd ?? asOf);
+		const range =
+			values.from || values.to
+				? { from, to }
+				: cadence === 'week'
+					? weeksEnding(census, PERIOD_WEEKS)
+					: monthsEnding(census, PERIOD_MONTHS);
+		const { charts: _charts, ...series } = await waitsSeries((sql) => db.all(sql), {
+			cadence,
+			...range,
+			filters,
+			target,
+			rebase
+		});
+		process.stdout.write(
+			values.json
+				? `${JSON.stringify({ ...metrics, series })}\n`
+				: `${table(metrics)}\n\n${seriesTable(series.points)}\n`
+		);
 	} finally {
 		db.close();
 	}

@@ -10,6 +10,7 @@ import {
 	AGGREGATES,
 	LEVEL_DIMENSIONS,
 	levelTable,
+	PERIOD_COLUMN,
 	rollupSql,
 	type AggregateLevel,
 	type AggregateSpec
@@ -24,20 +25,24 @@ export { AGGREGATES };
 export const breakdownOf = (aggregate: Aggregate): string[] => Object.keys(aggregate.breakdown);
 
 /**
- * The order an aggregate's rows are published in at a level: the week first, so that a week's
- * rows sit together in a row group or two and a reader that wants a census or a period fetches
- * only those row groups (by their min and max week_end); then the level's filter columns and the
+ * The order an aggregate's rows are published in at a level: the period first, so that a
+ * period's rows sit together in a row group or two and a reader that wants a census or a period
+ * fetches only those row groups (by their min and max `week_end` or `month_end`); then the level's filter columns and the
  * breakdown, a key unique within the table, so re-runs write the same bytes.
  */
 export function aggregateOrder(aggregate: Aggregate, level: AggregateLevel): string {
-	return ['week_end', ...LEVEL_DIMENSIONS[level], ...breakdownOf(aggregate)].join(', ');
+	return [
+		PERIOD_COLUMN[aggregate.cadence],
+		...LEVEL_DIMENSIONS[level],
+		...breakdownOf(aggregate)
+	].join(', ');
 }
 
 /**
  * Builds every aggregate as a table of the same name, at the provider level, and its roll-ups to
  * the commissioner and national levels (levels.ts) as `NAME_commissioner` and `NAME_national`.
- * The weekly censuses run from the week of the first referral to the last Sunday on or before
- * the extract date.
+ * The censuses run from the week (or month) of the first referral to the last Sunday (or month
+ * end) on or before the extract date.
  */
 export async function buildAggregates(
 	db: Db,
@@ -58,10 +63,16 @@ export async function buildAggregates(
 
 /** The tables that roll an aggregate up to the commissioner and national levels, with their SQL. */
 export function rollupsOf(aggregate: Aggregate): { table: string; sql: string }[] {
-	const { name, counts } = aggregate;
+	const { name, counts, cadence } = aggregate;
 	return AGGREGATE_LEVELS.filter((l) => l !== 'provider').map((level) => ({
 		table: levelTable(name, level),
-		sql: rollupSql({ from: name, level, breakdown: breakdownOf(aggregate), counts })
+		sql: rollupSql({
+			from: name,
+			level,
+			breakdown: breakdownOf(aggregate),
+			counts,
+			period: PERIOD_COLUMN[cadence]
+		})
 	}));
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../../src/lib/dataset/schema.ts';
 import { aggregateOrder, AGGREGATES } from './aggregates.ts';
 import { AGGREGATE_LEVELS, levelTable } from '../../src/lib/metrics/levels.ts';
-import { firstView } from '../../src/lib/metrics/overview-view.ts';
+import { firstView } from '../../src/lib/metrics/first-view.ts';
 import { stopwatch } from '../lib/stopwatch.ts';
 import { FILES_TABLE, RAW_TABLE } from './read-events.ts';
 import type { RunReport } from './report.ts';

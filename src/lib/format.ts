@@ -49,3 +49,35 @@ export function datasetSource(manifest: {
 		(manifest.pseudonymisation.demoKey ? '. Demo data.' : '.')
 	);
 }
+
+const shortDate = new Intl.DateTimeFormat('en-GB', {
+	day: 'numeric',
+	month: 'short',
+	year: 'numeric',
+	timeZone: 'UTC'
+});
+const monthYear = new Intl.DateTimeFormat('en-GB', {
+	month: 'short',
+	year: 'numeric',
+	timeZone: 'UTC'
+});
+
+/** `2025-06-30` → `30 Jun 2025`, whatever the browser's locale. */
+export function formatShortDate(iso: string | null | undefined): string {
+	return iso ? shortDate.format(new Date(`${iso}T00:00:00Z`)) : NO_VALUE;
+}
+
+/** `2025-06-30` → `Jun 2025`: a month end names its month. */
+export function formatMonth(iso: string | null | undefined): string {
+	return iso ? monthYear.format(new Date(`${iso}T00:00:00Z`)) : NO_VALUE;
+}
+
+/** A change, signed: `+1,204`, `−3`, `0` (a minus sign, not a hyphen). */
+export function formatChange(
+	n: number | null | undefined,
+	format: (n: number) => string = formatCount
+): string {
+	if (n == null) return NO_VALUE;
+	if (n === 0) return format(0);
+	return n > 0 ? `+${format(n)}` : `−${format(-n)}`;
+}

@@ -13,6 +13,9 @@ export function search(params: Record<string, string>): string {
 	const order = ['provider', 'commissioner', 'specialty', 'priority', 'asOf'];
 	const p = new URLSearchParams();
 	for (const k of order) if (params[k]) p.set(k, params[k]);
+	// A page's own settings follow, in name order (view-params.ts).
+	for (const k of Object.keys(params).sort())
+		if (!order.includes(k) && params[k]) p.set(k, params[k]);
 	const s = p.toString();
 	return s ? `?${s}` : '';
 }
@@ -62,6 +65,26 @@ export function expectSameFigures(shown: Record<string, number | null>, cli: any
 	for (const [metric, want] of Object.entries(expected)) {
 		if (want === null) expect(shown[metric], metric).toBeNull();
 		else expect(shown[metric], metric).toBeCloseTo(want, 9);
+	}
+}
+
+/** The waits page's headline against the metrics CLI's `waitingList` for the same census. */
+export function expectSameWaitingList(shown: Record<string, number | null>, cli: any) {
+	const fields = [
+		'total',
+		'within18WeeksPct',
+		'over52Weeks',
+		'over65Weeks',
+		'over78Weeks',
+		'over104Weeks',
+		'medianWeeks',
+		'p92Weeks'
+	];
+	expect(Object.keys(shown).sort()).toEqual(fields.map((f) => `waitingList.${f}`).sort());
+	for (const f of fields) {
+		const want = cli.waitingList[f];
+		if (want === null) expect(shown[`waitingList.${f}`], f).toBeNull();
+		else expect(shown[`waitingList.${f}`], f).toBeCloseTo(want, 9);
 	}
 }
 

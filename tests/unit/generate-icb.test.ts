@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '../../data-pipelines/generate/generate.ts';
 import type { GenerateResult } from '../../data-pipelines/generate/generate.ts';
-import { REALISM_RANGES } from '../../data-pipelines/generate/calibration.ts';
+import {
+	CHRISTMAS_DIP_LIMIT_PCT,
+	HISTOGRAM_DIP_LIMIT_PCT,
+	REALISM_RANGES
+} from '../../data-pipelines/generate/calibration.ts';
 import type { RangeName } from '../../data-pipelines/generate/calibration.ts';
 
 let dir: string;
@@ -60,6 +64,14 @@ describe('generate({ scale: "icb" })', () => {
 		expect(value).not.toBeNull();
 		expect(value!).toBeGreaterThanOrEqual(range[0]);
 		expect(value!).toBeLessThanOrEqual(range[1]);
+	});
+
+	it('has a waiting-list histogram with no bank-holiday notch (docs/definitions.md "The demo data")', () => {
+		const h = result.calibration.histogram;
+		expect(h.largestDipPct).not.toBeNull();
+		expect(h.largestDipPct!).toBeLessThanOrEqual(HISTOGRAM_DIP_LIMIT_PCT);
+		expect(h.christmasDipPct!).toBeLessThanOrEqual(CHRISTMAS_DIP_LIMIT_PCT);
+		expect(h.ok).toBe(true);
 	});
 
 	it('names under-capacity specialties as the three most under capacity, their lists growing', () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachDataset, readManifest } from '../../data-pipelines/lib/dataset.ts';
 import { openDb } from '../../data-pipelines/lib/duckdb.ts';
 import { rejectedReportPath, runPipeline } from '../../data-pipelines/pipeline/run.ts';
+import { AGGREGATES } from '../../src/lib/metrics/aggregates.ts';
 import { runOrRefused } from '../helpers/run-or-refused.ts';
 import { keyFromEnvironment } from '../../data-pipelines/pipeline/pseudonymise.ts';
 import type { RunReport } from '../../data-pipelines/pipeline/report.ts';
@@ -114,12 +115,19 @@ describe('runPipeline on good input', () => {
 			'pathways',
 			'appointments',
 			'stage_intervals',
-			...[
-				'waiting_list_weekly',
-				'clock_flows_weekly',
-				'appointments_weekly',
-				'stage_flows_weekly'
-			].flatMap((name) => [name, `${name}_commissioner`, `${name}_national`])
+			...AGGREGATES.map((a) => a.name).flatMap((name) => [
+				name,
+				`${name}_commissioner`,
+				`${name}_national`
+			])
+		]);
+		expect(AGGREGATES.map((a) => a.name).slice(0, 6)).toEqual([
+			'waiting_list_weekly',
+			'clock_flows_weekly',
+			'appointments_weekly',
+			'stage_flows_weekly',
+			'waiting_list_monthly',
+			'clock_flows_monthly'
 		]);
 		expect(manifest.dataPeriod).toEqual({ from: '2023-04-22', to: '2025-07-05' });
 		expect(manifest.pseudonymisation.demoKey).toBe(true);
@@ -288,9 +296,10 @@ FROM read_parquet('${join(out, f.file)}')`);
 				key: DEMO
 			});
 			const files = Object.values(manifest.tables).flatMap((t) => t.files.map((f) => f.file));
-			// 3 event-level tables and 4 aggregates for each of the 2 providers, 4 national
-			// aggregates, and 9 commissioner files (one of appointments for no known commissioner).
-			expect(files.length).toBe(27);
+			// Every file: 3 event-level tables for each of the 2 providers, and each aggregate at
+			// its 3 levels (a file per provider and per commissioner with rows in it: RTH stops no
+			// clock in the fixture; appointments have a file for no known commissioner).
+			expect(files.length).toBe(3 * 2 + AGGREGATES.length * 5 - 2 * 2 + 1);
 			for (const file of files) {
 				const path = join(dir, 'good-ids', file);
 				const [{ hits }] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS hits

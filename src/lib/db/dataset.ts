@@ -8,7 +8,7 @@
  * are fetched (range requests), and they are added to the engine's tables, named as in the
  * pipeline so the metric SQL from src/lib/metrics runs unchanged.
  */
-import type { FirstView, OverviewPeriod } from '../metrics/overview-view.ts';
+import type { FirstView } from '../metrics/first-view.ts';
 import type { QueryRows } from '../metrics/overview.ts';
 import type { FilterKey, MetricFilters } from '../metrics/filters.ts';
 import {
@@ -21,8 +21,10 @@ import {
 import {
 	aggregateSpec,
 	LOADED_AGGREGATES,
-	weeksToLoad,
-	type LoadedAggregate
+	periodColumnOf,
+	periodsToLoad,
+	type LoadedAggregate,
+	type ViewPeriod
 } from '../metrics/aggregates.ts';
 import {
 	levelColumns,
@@ -64,12 +66,24 @@ export interface OpenDataset {
 	firstViewProblem: string | null;
 	/**
 	 * Loads what a view of this census, period and filters needs (once; later calls for data
-	 * already loaded return at once).
+	 * already loaded return at once): of each aggregate of the period's cadence, its census or
+	 * period, and every census of the period for those in `history` (a trend).
 	 */
 	prepare(
-		period: OverviewPeriod,
+		period: ViewPeriod,
 		filters?: MetricFilters,
-		aggregates?: readonly LoadedAggregate[]
+		aggregates?: readonly LoadedAggregate[],
+		history?: readonly LoadedAggregate[]
+	): Promise<void>;
+	/**
+	 * Loads every file of one level (every provider's, or every commissioner's) of these
+	 * aggregates for the period: for a comparison of providers or commissioners side by side.
+	 */
+	prepareLevel(
+		period: ViewPeriod,
+		level: AggregateLevel,
+		aggregates: readonly LoadedAggregate[],
+		history?: readonly LoadedAggregate[]
 	): Promise<void>;
 	/**
 	 * When the provider and commissioner levels' rows for this census and period are few (a trust
@@ -77,13 +91,17 @@ export interface OpenDataset {
 	 * loading, so that later changes of filter are answered without a fetch. For a region or England it does nothing: each
 	 * provider or commissioner is loaded when a view first asks for it.
 	 */
-	prefetch(period: OverviewPeriod, aggregates?: readonly LoadedAggregate[]): Promise<void>;
+	prefetch(
+		period: ViewPeriod,
+		aggregates?: readonly LoadedAggregate[],
+		history?: readonly LoadedAggregate[]
+	): Promise<void>;
 	/**
 	 * The codes each filter can take, for a dataset published without `first-view.json`: the
 	 * providers and commissioners from the manifest's files, the rest from the national level
 	 * of the weeks loaded.
 	 */
-	options(period: OverviewPeriod): Promise<Record<FilterKey, string[]>>;
+	options(period: ViewPeriod): Promise<Record<FilterKey, string[]>>;
 	/** Runs SQL on the engine (start it with {@link prepare} first). */
 	query: QueryRows;
 	/** The engine, started when the dataset opened. */
@@ -249,6 +267,7 @@ class LoadedTable {
 					skip: [...(this.#loaded.get(url) ?? [])],
 					types: this.#spec,
 					counts: [...aggregateSpec(this.#aggregate).loads!.counts],
+					column: periodColumnOf(this.#aggregate),
 					// A period (not one census week) needs every row group of a file sorted by its
 					// filters first: a small one comes whole, footer and all, in one request.
 					whole: min !== max,
@@ -322,16 +341,17 @@ async function open(root: string): Promise<OpenDataset> {
 		.catch(() => {});
 	/** Loads the aggregates at one level for a period: every file, or these partitions'. */
 	const loadLevel = async (
-		period: OverviewPeriod,
+		period: ViewPeriod,
 		level: AggregateLevel,
 		partitions: readonly string[] | null,
-		names: readonly LoadedAggregate[]
+		names: readonly LoadedAggregate[],
+		history: readonly LoadedAggregate[]
 	) => {
 		const db = await started;
 		await Promise.all(
 			names.map((aggregate) => {
-				const { min, max } = weeksToLoad(aggregate, period);
-				return table(aggregate, level).load(db, min, max, partitions);
+				const range = periodsToLoad(aggregate, period, history.includes(aggregate));
+				return range && table(aggregate, level).load(db, range.min, range.max, partitions);
 			})
 		);
 	};
@@ -341,9 +361,10 @@ async function open(root: string): Promise<OpenDataset> {
 	const quiet = () =>
 		active === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
 	const prepare = async (
-		period: OverviewPeriod,
+		period: ViewPeriod,
 		filters: MetricFilters = {},
-		names: readonly LoadedAggregate[] = aggregates
+		names: readonly LoadedAggregate[] = aggregates,
+		history: readonly LoadedAggregate[] = []
 	) => {
 		active++;
 		try {
@@ -352,7 +373,8 @@ async function open(root: string): Promise<OpenDataset> {
 				period,
 				level,
 				level === 'national' ? null : partitionValues(level, filters),
-				names
+				names,
+				history
 			);
 		} finally {
 			if (--active === 0) {
@@ -378,18 +400,26 @@ async function open(root: string): Promise<OpenDataset> {
 		}, 0);
 	const partitionsOf = (name: string) =>
 		[...new Set((manifest.tables[name]?.files ?? []).flatMap((f) => f.partition ?? []))].sort();
-	const prefetchPeriod = async (period: OverviewPeriod, names: readonly LoadedAggregate[]) => {
-		await loadLevel(period, 'national', null, names);
+	const prefetchPeriod = async (
+		period: ViewPeriod,
+		names: readonly LoadedAggregate[],
+		history: readonly LoadedAggregate[]
+	) => {
+		await loadLevel(period, 'national', null, names, history);
 		if (detailedRows(names) > prefetchLimit()) return;
 		// Every file of each level in one load: decoding them together is quicker than one
 		// provider at a time, which made the bench's changes of filter wait on the main thread.
 		await quiet();
 		for (const level of ['provider', 'commissioner'] as const)
-			await loadLevel(period, level, null, names);
+			await loadLevel(period, level, null, names, history);
 	};
 	let prefetching: Promise<void> = Promise.resolve();
-	const prefetch = (period: OverviewPeriod, names: readonly LoadedAggregate[] = aggregates) => {
-		prefetching = prefetching.then(() => prefetchPeriod(period, names)).catch(() => {});
+	const prefetch = (
+		period: ViewPeriod,
+		names: readonly LoadedAggregate[] = aggregates,
+		history: readonly LoadedAggregate[] = []
+	) => {
+		prefetching = prefetching.then(() => prefetchPeriod(period, names, history)).catch(() => {});
 		return prefetching;
 	};
 	return {
@@ -400,6 +430,8 @@ async function open(root: string): Promise<OpenDataset> {
 		loaded,
 		engine: () => started,
 		prepare,
+		prepareLevel: (period, level, names, history = []) =>
+			loadLevel(period, level, null, names, history),
 		prefetch,
 		query,
 		async options(period) {

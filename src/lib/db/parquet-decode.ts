@@ -21,7 +21,9 @@ export interface DecodeRequest {
 	url: string;
 	byteLength: number;
 	footerBytes?: number;
-	/** The weeks wanted (`week_end`, inclusive, `YYYY-MM-DD`). */
+	/** The period column (`week_end`, `month_end`) whose values `min` and `max` bound. */
+	column: string;
+	/** The periods wanted (in `column`, inclusive, `YYYY-MM-DD`). */
 	min: string;
 	max: string;
 	/** Row groups already read: not read again. */
@@ -93,7 +95,7 @@ export function parquetDecoder(given: typeof fetch = (...args) => fetch(...args)
 		const parquet = await opened;
 		const open = performance.now() - began;
 		const totalGroups = parquet.metadata.row_groups.length;
-		const groups = rowGroupsOverlapping(parquet.metadata, 'week_end', request.min, request.max);
+		const groups = rowGroupsOverlapping(parquet.metadata, request.column, request.min, request.max);
 		const wanted = groups.filter((g) => !request.skip.includes(g));
 		if (wanted.length === 0)
 			return { groups: [], totalGroups, rows: 0, folded: null, ms: { open, fetch: 0, decode: 0 } };

@@ -75,6 +75,7 @@ describe('parquetDecoder: a file to folded columns, by range requests', () => {
 		expect(f.bytes).toBeLessThanOrEqual(WHOLE_FILE_BYTES);
 		const out = await decode({
 			url: f.file,
+			column: 'week_end',
 			byteLength: f.bytes,
 			footerBytes: f.footerBytes,
 			min: '2000-01-01',
@@ -105,6 +106,7 @@ describe('parquetDecoder: a file to folded columns, by range requests', () => {
 		// Asked again with them all loaded, it has nothing new to add.
 		const again = await decode({
 			url: f.file,
+			column: 'week_end',
 			byteLength: f.bytes,
 			footerBytes: f.footerBytes,
 			min: '2000-01-01',
@@ -124,6 +126,7 @@ describe('parquetDecoder: a file to folded columns, by range requests', () => {
 		const f = file();
 		const out = await decode({
 			url: f.file,
+			column: 'week_end',
 			byteLength: f.bytes,
 			footerBytes: f.footerBytes,
 			min: '2025-03-30',
@@ -145,6 +148,7 @@ describe('parquetDecoder: a file to folded columns, by range requests', () => {
 		await expect(
 			decode({
 				url: 'aggregates/none.parquet',
+				column: 'week_end',
 				byteLength: 100,
 				min: '2025-01-01',
 				max: '2025-01-01',

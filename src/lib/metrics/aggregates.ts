@@ -1,5 +1,6 @@
 /**
- * The one registry of published aggregates. Each is additive counts by week end × provider ×
+ * The one registry of published aggregates. Each is additive counts by period end (a week end or
+ * a month end, by its cadence) × provider ×
  * commissioner × specialty × priority × its own breakdown, made by its SQL builder from the
  * modelled tables, published at three levels (levels.ts) and rolled up by the same code.
  * Everything else derives from this list:
@@ -11,9 +12,11 @@
  */
 import { DIMENSION_COLUMNS } from './filters.ts';
 import { appointmentsWeekly } from './appointments-weekly.ts';
-import { clockFlowsWeekly } from './clock-flows-weekly.ts';
+import { PERIOD_COLUMN, type Cadence } from './cadence.ts';
+import { clockFlows, clockFlowsWeekly } from './clock-flows-weekly.ts';
+import { clockStopWaits, firstAppointmentWaits } from './completed-waits.ts';
 import { stageFlowsWeekly } from './stage-flows-weekly.ts';
-import { waitingListWeekly } from './waiting-list-weekly.ts';
+import { waitingListCensuses, waitingListWeekly } from './waiting-list-weekly.ts';
 import type { WeeksParams } from './weeks.ts';
 
 /** A column's type as published and as loaded into the browser's engine. */
@@ -21,15 +24,21 @@ export type ColumnType = 'string' | 'date' | 'boolean' | 'integer';
 
 export interface AggregateSpec {
 	name: string;
-	/** The SQL that makes it, at the provider level, for the week ends in `weeks`. */
-	sql: (weeks: WeeksParams) => string;
-	/** Its own breakdown columns (after the week and the filter columns) and their types. */
+	/**
+	 * Its periods: week ends (Sundays) or month ends (the official RTT census). The period column
+	 * is named for it (cadence.ts: `week_end`, `month_end`).
+	 */
+	cadence: Cadence;
+	/** The SQL that makes it, at the provider level, for the periods ending from `from` to `to`. */
+	sql: (range: WeeksParams) => string;
+	/** Its own breakdown columns (after the period and the filter columns) and their types. */
 	breakdown: Readonly<Record<string, ColumnType>>;
 	/** Its additive counts, summed when it is rolled up or folded. */
 	counts: readonly string[];
 	/**
-	 * What a view reads of it: `census`, the one week end it shows (a stock, such as the waiting
-	 * list); `period`, every week of its period (flows, such as referrals).
+	 * What a view reads of it: `census`, the one period end it shows (a stock, such as the
+	 * waiting list; a trend reads every census of its period); `period`, every period of its
+	 * range (flows, such as referrals).
 	 */
 	reads: 'census' | 'period';
 	/**
@@ -39,9 +48,37 @@ export interface AggregateSpec {
 	loads?: { breakdown: readonly string[]; counts: readonly string[] };
 }
 
+/** The patient attributes the waiting list is published by, one table each (not crossed). */
+export const WAITING_LIST_ATTRIBUTES = {
+	imd: { column: 'imd_decile', type: 'integer' },
+	ethnicity: { column: 'ethnicity', type: 'string' },
+	age: { column: 'age_band', type: 'string' },
+	sex: { column: 'sex', type: 'string' }
+} as const satisfies Record<string, { column: string; type: ColumnType }>;
+
+const SUFFIX = { week: 'weekly', month: 'monthly' } as const;
+
+/** The waiting list at each census by one patient attribute and week band, at a cadence. */
+function waitingListBy<A extends keyof typeof WAITING_LIST_ATTRIBUTES, C extends Cadence>(
+	attribute: A,
+	cadence: C
+) {
+	const { column, type } = WAITING_LIST_ATTRIBUTES[attribute];
+	return {
+		name: `waiting_list_by_${attribute}_${SUFFIX[cadence]}` as `waiting_list_by_${A}_${(typeof SUFFIX)[C]}`,
+		cadence,
+		sql: (range: WeeksParams) => waitingListCensuses({ ...range, cadence, by: column }),
+		breakdown: { [column]: type, week_band: 'integer' } as Record<string, ColumnType>,
+		counts: ['pathways'],
+		reads: 'census' as const,
+		loads: { breakdown: [column, 'week_band'], counts: ['pathways'] }
+	};
+}
+
 export const AGGREGATES = [
 	{
 		name: 'waiting_list_weekly',
+		cadence: 'week',
 		sql: (weeks) => waitingListWeekly(weeks),
 		breakdown: { week_band: 'integer' },
 		counts: ['pathways'],
@@ -50,6 +87,7 @@ export const AGGREGATES = [
 	},
 	{
 		name: 'clock_flows_weekly',
+		cadence: 'week',
 		sql: () => clockFlowsWeekly(),
 		breakdown: { flow: 'string', stop_reason: 'string' },
 		counts: ['pathways'],
@@ -58,6 +96,7 @@ export const AGGREGATES = [
 	},
 	{
 		name: 'appointments_weekly',
+		cadence: 'week',
 		sql: () => appointmentsWeekly(),
 		breakdown: { attendance_type: 'string', consultation_medium: 'string', outcome: 'string' },
 		counts: ['appointments'],
@@ -66,11 +105,54 @@ export const AGGREGATES = [
 	},
 	{
 		name: 'stage_flows_weekly',
+		cadence: 'week',
 		sql: (weeks) => stageFlowsWeekly(weeks),
 		breakdown: { stage: 'string' },
 		counts: ['arrivals', 'departures', 'queue', 'departed_days'],
 		reads: 'period'
-	}
+	},
+	{
+		name: 'waiting_list_monthly',
+		cadence: 'month',
+		sql: (range) => waitingListCensuses({ ...range, cadence: 'month' }),
+		breakdown: { week_band: 'integer' },
+		counts: ['pathways'],
+		reads: 'census',
+		loads: { breakdown: ['week_band'], counts: ['pathways'] }
+	},
+	{
+		name: 'clock_flows_monthly',
+		cadence: 'month',
+		sql: () => clockFlows({ cadence: 'month' }),
+		breakdown: { flow: 'string', stop_reason: 'string' },
+		counts: ['pathways'],
+		reads: 'period',
+		loads: { breakdown: ['flow'], counts: ['pathways'] }
+	},
+	...(['week', 'month'] as const).flatMap((cadence) => [
+		{
+			name: `clock_stop_waits_${SUFFIX[cadence]}` as `clock_stop_waits_${(typeof SUFFIX)[typeof cadence]}`,
+			cadence,
+			sql: () => clockStopWaits({ cadence }),
+			breakdown: { stop_reason: 'string', week_band: 'integer' } as Record<string, ColumnType>,
+			counts: ['pathways'],
+			reads: 'period' as const,
+			loads: { breakdown: ['stop_reason', 'week_band'], counts: ['pathways'] }
+		},
+		{
+			name: `first_appointment_waits_${SUFFIX[cadence]}` as `first_appointment_waits_${(typeof SUFFIX)[typeof cadence]}`,
+			cadence,
+			sql: () => firstAppointmentWaits({ cadence }),
+			breakdown: { week_band: 'integer' } as Record<string, ColumnType>,
+			counts: ['pathways'],
+			reads: 'period' as const,
+			loads: { breakdown: ['week_band'], counts: ['pathways'] }
+		},
+		waitingListBy('imd', cadence),
+		waitingListBy('ethnicity', cadence),
+		waitingListBy('age', cadence),
+		waitingListBy('sex', cadence)
+	])
 ] as const satisfies readonly AggregateSpec[];
 
 export type AggregateName = (typeof AGGREGATES)[number]['name'];
@@ -99,9 +181,9 @@ export const DIMENSION_TYPES: Readonly<Record<string, ColumnType>> = Object.from
 
 /** Every column an aggregate publishes (at the provider level), with its type. */
 export function publishedColumns(name: string): Record<string, ColumnType> {
-	const { breakdown, counts } = aggregateSpec(name);
+	const { breakdown, counts, cadence } = aggregateSpec(name);
 	return {
-		week_end: 'date',
+		[PERIOD_COLUMN[cadence]]: 'date',
 		...DIMENSION_TYPES,
 		...breakdown,
 		...Object.fromEntries(counts.map((c) => [c, 'integer' as const]))
@@ -113,17 +195,41 @@ export function loadedColumns(name: LoadedAggregate): Record<string, ColumnType>
 	const spec = aggregateSpec(name);
 	const loads = spec.loads!;
 	return {
-		week_end: 'date',
+		[PERIOD_COLUMN[spec.cadence]]: 'date',
 		...DIMENSION_TYPES,
 		...Object.fromEntries(loads.breakdown.map((c) => [c, spec.breakdown[c]])),
 		...Object.fromEntries(loads.counts.map((c) => [c, 'integer' as const]))
 	};
 }
 
-/** The week ends (`week_end`, inclusive) a view of this census and period reads of an aggregate. */
-export function weeksToLoad(
+/** The period column of an aggregate: `week_end` or `month_end`. */
+export function periodColumnOf(name: string): string {
+	return PERIOD_COLUMN[aggregateSpec(name).cadence];
+}
+
+/**
+ * What a view reads: its cadence, its census (a period end of that cadence) and the period its
+ * flows and trends cover (`from` the first day of the first period, `to` the census).
+ */
+export interface ViewPeriod {
+	/** Absent: weekly. */
+	cadence?: Cadence;
+	asOf: string;
+	from: string;
+	to: string;
+}
+
+/**
+ * The period ends (in its period column, inclusive) a view reads of an aggregate: for a stock,
+ * the census (or, for a trend, `history`, every census of the period); for a flow, every period
+ * of the period. Null for an aggregate of the other cadence: the view reads none of it.
+ */
+export function periodsToLoad(
 	name: string,
-	{ asOf, from, to }: { asOf: string; from: string; to: string }
-): { min: string; max: string } {
-	return aggregateSpec(name).reads === 'census' ? { min: asOf, max: asOf } : { min: from, max: to };
+	{ cadence = 'week', asOf, from, to }: ViewPeriod,
+	history = false
+): { min: string; max: string } | null {
+	const spec = aggregateSpec(name);
+	if (spec.cadence !== cadence) return null;
+	return spec.reads === 'census' && !history ? { min: asOf, max: asOf } : { min: from, max: to };
 }

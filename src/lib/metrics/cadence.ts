@@ -3,8 +3,15 @@
  * (month ends: the official census of NHS England's RTT statistics). Each aggregate has one; its
  * period column is named for it, `week_end` or `month_end`.
  */
-import { monthEndingSql, monthEndOnOrBefore, monthEndsSql } from './months.ts';
-import { weekEndingSql, weekEndOnOrBefore, weekEndsSql } from './weeks.ts';
+import {
+	addMonths,
+	monthEnding,
+	monthEndingSql,
+	monthEndOnOrBefore,
+	monthEndsSql
+} from './months.ts';
+import { addDays } from './period.ts';
+import { weekEnding, weekEndingSql, weekEndOnOrBefore, weekEndsSql } from './weeks.ts';
 
 export type Cadence = 'week' | 'month';
 
@@ -29,4 +36,12 @@ export function periodEndsSql(cadence: Cadence, from: string, to: string): strin
 /** The last period end (of this cadence) on or before `date`. */
 export function periodEndOnOrBefore(cadence: Cadence, date: string): string {
 	return cadence === 'week' ? weekEndOnOrBefore(date) : monthEndOnOrBefore(date);
+}
+
+/** Every period end (of this cadence) from the one ending the period of `from` to `to`. */
+export function periodEnds(cadence: Cadence, from: string, to: string): string[] {
+	const ends: string[] = [];
+	if (cadence === 'week') for (let d = weekEnding(from); d <= to; d = addDays(d, 7)) ends.push(d);
+	else for (let d = monthEnding(from); d <= to; d = addMonths(d, 1)) ends.push(d);
+	return ends;
 }

@@ -1,6 +1,7 @@
 import { DIMENSION_COLUMNS, filterConditions, type MetricFilters } from './filters.ts';
 import { sqlDate, sqlIdentifier, whereAll } from './sql.ts';
-import { assertWholeWeeks, weekEndingSql, type WeeksParams } from './weeks.ts';
+import { PERIOD_COLUMN, periodEndingSql, type Cadence } from './cadence.ts';
+import { assertWholeWeeks, type WeeksParams } from './weeks.ts';
 
 /** One row of the `clock_flows_weekly` aggregate ({@link clockFlowsWeekly}). */
 export interface ClockFlowsWeeklyRow {
@@ -26,27 +27,44 @@ export interface ClockFlowsWeeklyRow {
  * starts − stops = the change in the waiting list from the week end before. Counts are additive.
  */
 export function clockFlowsWeekly({ pathways = 'pathways' }: { pathways?: string } = {}): string {
+	return clockFlows({ cadence: 'week', pathways });
+}
+
+/**
+ * {@link clockFlowsWeekly} at either cadence: by the week end or the month end (the calendar
+ * month, as NHS England's monthly statistics count new periods and clock stops) the referral,
+ * clock start or clock stop falls in; the period column is named for the cadence.
+ */
+export function clockFlows({
+	cadence,
+	pathways = 'pathways'
+}: {
+	cadence: Cadence;
+	pathways?: string;
+}): string {
 	const dims = DIMENSION_COLUMNS.join(', ');
+	const key = PERIOD_COLUMN[cadence];
 	const table = sqlIdentifier(pathways);
+	const end = (date: string) => periodEndingSql(cadence, date);
 	return `WITH flow AS (
-  SELECT ${weekEndingSql('referral_date')} AS week_end, ${dims},
+  SELECT ${end('referral_date')} AS ${key}, ${dims},
          'referral_received' AS flow, CAST(NULL AS VARCHAR) AS stop_reason
   FROM ${table}
   WHERE referral_date IS NOT NULL
   UNION ALL
-  SELECT ${weekEndingSql('clock_start')} AS week_end, ${dims},
+  SELECT ${end('clock_start')} AS ${key}, ${dims},
          'clock_start' AS flow, CAST(NULL AS VARCHAR) AS stop_reason
   FROM ${table}
   WHERE rtt AND clock_start IS NOT NULL
   UNION ALL
-  SELECT ${weekEndingSql('clock_stop')} AS week_end, ${dims},
+  SELECT ${end('clock_stop')} AS ${key}, ${dims},
          'clock_stop' AS flow, stop_reason
   FROM ${table}
   WHERE rtt AND clock_stop IS NOT NULL
 )
-SELECT week_end, ${dims}, flow, stop_reason, CAST(COUNT(*) AS INTEGER) AS pathways
+SELECT ${key}, ${dims}, flow, stop_reason, CAST(COUNT(*) AS INTEGER) AS pathways
 FROM flow
-GROUP BY week_end, ${dims}, flow, stop_reason`;
+GROUP BY ${key}, ${dims}, flow, stop_reason`;
 }
 
 /** One row of {@link clockFlowsByWeekFromWeekly}. */

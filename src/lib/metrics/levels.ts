@@ -47,7 +47,8 @@ export function partitionValues(level: AggregateLevel, filters: MetricFilters = 
 }
 
 /**
- * The SQL that sums an aggregate (`from`, at the provider level) to a coarser level: the week,
+ * The SQL that sums an aggregate (`from`, at the provider level) to a coarser level: the period
+ * (`period`, the aggregate's period column: `week_end` by default),
  * the level's filter columns, the aggregate's own breakdown columns, and each count summed.
  * A count that no longer fits a 32-bit integer stops the build (DuckDB refuses the cast) rather
  * than wrapping.
@@ -56,14 +57,16 @@ export function rollupSql({
 	from,
 	level,
 	breakdown,
-	counts
+	counts,
+	period = 'week_end'
 }: {
 	from: string;
 	level: AggregateLevel;
 	breakdown: readonly string[];
 	counts: readonly string[];
+	period?: string;
 }): string {
-	const keys = ['week_end', ...LEVEL_DIMENSIONS[level], ...breakdown].join(', ');
+	const keys = [period, ...LEVEL_DIMENSIONS[level], ...breakdown].join(', ');
 	const sums = counts.map((c) => `CAST(SUM(${c}) AS INTEGER) AS ${c}`).join(', ');
 	return `SELECT ${keys}, ${sums}
 FROM ${sqlIdentifier(from)}

@@ -14,6 +14,7 @@ import {
 	type OverviewMetrics,
 	type QueryRows
 } from './overview.ts';
+import type { FirstView } from './first-view.ts';
 import type { PageQueries } from './page-queries.ts';
 import type { WeekBandRow } from './waiting-list.ts';
 import { waitingListByWeekBandFromWeekly } from './waiting-list-weekly.ts';
@@ -71,22 +72,6 @@ export async function filterOptions(query: QueryRows): Promise<Record<FilterKey,
 	return Object.fromEntries(
 		FILTER_KEYS.map((key, i) => [key, values[i].map((row) => String(row.value))])
 	) as Record<FilterKey, string[]>;
-}
-
-/** `first-view.json`: the default view of each page, worked out when the dataset was published. */
-export interface FirstView {
-	overview: {
-		period: OverviewPeriod;
-		options: Record<FilterKey, string[]>;
-		data: OverviewViewData;
-	};
-}
-
-/** Works out {@link FirstView} for a dataset whose events end on `dataEnd`. */
-export async function firstView(query: QueryRows, dataEnd: string): Promise<FirstView> {
-	const period = overviewPeriod(dataEnd);
-	const [options, data] = await Promise.all([filterOptions(query), overviewView(query, period)]);
-	return { overview: { period, options, data } };
 }
 
 const samePeriod = (a: OverviewPeriod, b: OverviewPeriod) =>

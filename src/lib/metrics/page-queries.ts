@@ -3,18 +3,50 @@
  * it: the aggregates its queries read, the queries, the figures of a view nothing matches, and
  * the figures published with the dataset for its default view. A page is this and its markup.
  */
-import type { LoadedAggregate } from './aggregates.ts';
+import type { LoadedAggregate, ViewPeriod } from './aggregates.ts';
 import type { MetricFilters } from './filters.ts';
+import type { AggregateLevel } from './levels.ts';
 import type { QueryRows } from './overview.ts';
-import type { FirstView, OverviewPeriod } from './overview-view.ts';
+import type { FirstView } from './first-view.ts';
+
+/** What a page's URL says of its view: the census asked for and the page's own settings. */
+export interface PageView {
+	asOf?: string;
+	settings?: Readonly<Record<string, string>>;
+}
+
+/** A whole level of some aggregates, for a view that compares its providers or commissioners. */
+export interface LevelLoad {
+	level: AggregateLevel;
+	aggregates: readonly LoadedAggregate[];
+	history?: readonly LoadedAggregate[];
+}
 
 export interface PageQueries<T> {
-	/** The aggregates (aggregates.ts) the queries read: nothing else is loaded. */
+	/**
+	 * The aggregates (aggregates.ts) the queries read: nothing else is loaded, and of these only
+	 * those of the view's cadence.
+	 */
 	aggregates: readonly LoadedAggregate[];
-	/** Works out the page's figures for one view, on the engine's tables of those aggregates. */
-	run(query: QueryRows, period: OverviewPeriod, filters: MetricFilters): Promise<T>;
+	/** Of those, the stocks whose every census in the period the queries read (a trend). */
+	history?: readonly LoadedAggregate[];
+	/**
+	 * The census and period a view shows, for a dataset whose events end on `dataEnd`; by
+	 * default the overview's (the week end on or before the census asked for, and 52 weeks).
+	 */
+	period?(dataEnd: string, view: PageView): ViewPeriod;
+	/**
+	 * What the view needs beyond its filters' level: whole levels of aggregates (every
+	 * provider's files, for a comparison of providers), loaded before {@link run}.
+	 */
+	levels?(filters: MetricFilters, view: PageView): LevelLoad[];
+	/**
+	 * Works out the page's figures for one view, on the engine's tables of those aggregates; the
+	 * view's settings are the page's own (they are in the URL, so answers are kept by them).
+	 */
+	run(query: QueryRows, period: ViewPeriod, filters: MetricFilters, view: PageView): Promise<T>;
 	/** The figures of a view nothing can match: nobody waiting, referred or seen. */
-	empty(period: OverviewPeriod, filters: MetricFilters): T;
+	empty(period: ViewPeriod, filters: MetricFilters): T;
 	/** The figures published with the dataset for this (unfiltered) view, when they answer it. */
-	published?(first: FirstView, period: OverviewPeriod): T | null;
+	published?(first: FirstView, period: ViewPeriod, view: PageView): T | null;
 }

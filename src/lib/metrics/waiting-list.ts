@@ -57,9 +57,10 @@ function waitingCte({ asOf, filters, pathways = 'pathways' }: WaitingListParams)
 /**
  * The p-th percentile wait in weeks by NHS England's method: linear interpolation inside the
  * weekly band that holds it, b + (p·N − C(b)) / n(b) for the first band b with C(b) + n(b) ≥ p·N.
- * Compared in whole numbers (100·count ≥ pct·N) so 92% of 25 pathways is exactly 23.
+ * Compared in whole numbers (100·count ≥ pct·N) so 92% of 25 pathways is exactly 23. An
+ * aggregate over a CTE with `week_band`, `n`, `below` (the count in lower bands) and `total`.
  */
-function percentileWeeksSql(pct: number): string {
+export function percentileWeeksSql(pct: number): string {
 	return `arg_min(week_band + (${pct} * total / 100.0 - below) / n, week_band)
     FILTER (WHERE 100 * (below + n) >= ${pct} * total)`;
 }

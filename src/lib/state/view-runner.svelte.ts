@@ -17,9 +17,12 @@ import { goto } from '$app/navigation';
 import { openDataset, type OpenDataset } from '../db/dataset.ts';
 import { isFilterValue } from '../metrics/codes.ts';
 import { FILTER_KEYS, type FilterKey, type MetricFilters } from '../metrics/filters.ts';
-import type { PageQueries } from '../metrics/page-queries.ts';
-import { overviewPeriod, type OverviewPeriod } from '../metrics/overview-view.ts';
-import { weekEndOnOrBefore, weekEnding } from '../metrics/weeks.ts';
+import type { ViewPeriod } from '../metrics/aggregates.ts';
+import { periodEndOnOrBefore, periodEnds } from '../metrics/cadence.ts';
+import { monthEnding } from '../metrics/months.ts';
+import type { PageQueries, PageView } from '../metrics/page-queries.ts';
+import { overviewPeriod } from '../metrics/overview-view.ts';
+import { weekEnding } from '../metrics/weeks.ts';
 import { loadReference } from '../reference/load.ts';
 import { readView, viewSearch, withFilter, type ViewState } from './view-params.ts';
 
@@ -75,18 +78,28 @@ export class ViewRunner<T> {
 	/** The view in the URL: filters and census. */
 	readonly view: ViewState = $derived(readView(this.#url().searchParams));
 	readonly #dataPeriod = $derived(this.dataset?.manifest.dataPeriod ?? null);
-	/** The census week end and the 52 weeks of flows the view shows; null before the dataset. */
-	readonly period: OverviewPeriod | null = $derived(
-		this.#dataPeriod ? overviewPeriod(this.#dataPeriod.to, this.view.asOf) : null
+	/** The census and the period of flows and trends the view shows; null before the dataset. */
+	readonly period: ViewPeriod | null = $derived(
+		this.#dataPeriod ? this.#periodOf(this.#dataPeriod.to, this.view) : null
 	);
-	/** The earliest and the latest census the data allows (week ends). */
+	/** The earliest and the latest census the data allows (week ends, or month ends). */
 	readonly censusRange: { min: string; max: string } | null = $derived(
 		this.#dataPeriod
 			? {
-					min: weekEnding(this.#dataPeriod.from),
-					max: weekEndOnOrBefore(this.#dataPeriod.to)
+					min: (this.period?.cadence === 'month' ? monthEnding : weekEnding)(this.#dataPeriod.from),
+					max: periodEndOnOrBefore(this.period?.cadence ?? 'week', this.#dataPeriod.to)
 				}
 			: null
+	);
+	/** Every census the data holds at the view's cadence, newest first. */
+	readonly censuses: string[] = $derived(
+		this.censusRange
+			? periodEnds(
+					this.period?.cadence ?? 'week',
+					this.censusRange.min,
+					this.censusRange.max
+				).reverse()
+			: []
 	);
 	/** The filters of the view whose values cannot be codes. */
 	readonly notCodes: FilterKey[] = $derived(notCodes(this.view.filters));
@@ -101,6 +114,10 @@ export class ViewRunner<T> {
 		$effect(() => {
 			if (this.dataset && this.period) this.#run(this.dataset, this.period, this.view);
 		});
+	}
+
+	#periodOf(dataEnd: string, view: PageView): ViewPeriod {
+		return this.#queries.period?.(dataEnd, view) ?? overviewPeriod(dataEnd, view.asOf);
 	}
 
 	async #open(): Promise<void> {
@@ -138,20 +155,20 @@ export class ViewRunner<T> {
 		performance.mark('pathway-insight:view-ready');
 	}
 
-	#run(opened: OpenDataset, period: OverviewPeriod, view: ViewState): void {
+	#run(opened: OpenDataset, period: ViewPeriod, view: ViewState): void {
 		const mine = ++this.#ticket;
 		const { filters } = view;
 		const search = viewSearch(view);
 		const queries = this.#queries;
 		const noFilters = FILTER_KEYS.every((k) => !filters[k]);
 		const first =
-			noFilters && opened.firstView ? queries.published?.(opened.firstView, period) : null;
+			noFilters && opened.firstView ? queries.published?.(opened.firstView, period, view) : null;
 		if (first) {
 			this.#shown(first, search);
 			// Warm the engine with this view's weeks, so the first change of filter is quick.
 			opened
-				.prepare(period, {}, queries.aggregates)
-				.then(() => opened.prefetch(period, queries.aggregates))
+				.prepare(period, {}, queries.aggregates, queries.history)
+				.then(() => opened.prefetch(period, queries.aggregates, queries.history))
 				.then(() => this.#warm(opened, period))
 				.catch(() => {})
 				// For npm run bench: the page's background loading is done.
@@ -162,7 +179,7 @@ export class ViewRunner<T> {
 			this.#shown(queries.empty(period, filters), search);
 			return;
 		}
-		const key = `${period.asOf}${search}`;
+		const key = `${period.cadence ?? 'week'} ${period.asOf} ${period.from} ${search}`;
 		const cached = this.#answers.get(key);
 		if (cached) {
 			this.#shown(cached, search);
@@ -170,8 +187,15 @@ export class ViewRunner<T> {
 		}
 		this.updating = true;
 		opened
-			.prepare(period, filters, queries.aggregates)
-			.then(() => queries.run(opened.query, period, filters))
+			.prepare(period, filters, queries.aggregates, queries.history)
+			.then(() =>
+				Promise.all(
+					(queries.levels?.(filters, view) ?? []).map((l) =>
+						opened.prepareLevel(period, l.level, l.aggregates, l.history)
+					)
+				)
+			)
+			.then(() => queries.run(opened.query, period, filters, view))
 			.then(
 				(value) => {
 					this.#answers.set(key, value);
@@ -179,7 +203,7 @@ export class ViewRunner<T> {
 						this.#answers.delete(this.#answers.keys().next().value!);
 					if (mine === this.#ticket) this.#shown(value, search);
 					// A small dataset's other providers and commissioners, for the next change.
-					opened.prefetch(period, queries.aggregates).catch(() => {});
+					opened.prefetch(period, queries.aggregates, queries.history).catch(() => {});
 				},
 				(error) => {
 					if (mine !== this.#ticket) return;
@@ -197,10 +221,10 @@ export class ViewRunner<T> {
 	 * engine's first queries run slower than later ones (its code is compiled as it is first
 	 * used), and the first change of filter a person makes should not pay for that.
 	 */
-	async #warm(opened: OpenDataset, period: OverviewPeriod): Promise<void> {
+	async #warm(opened: OpenDataset, period: ViewPeriod): Promise<void> {
 		// A code of the right shape (codes.ts) that no organisation in the data is likely to have.
 		for (const filters of [{}, { provider: ['99999Z'] }, { commissioner: ['99999Z'] }])
-			await this.#queries.run(opened.query, period, filters);
+			await this.#queries.run(opened.query, period, filters, {});
 	}
 
 	/**
@@ -211,7 +235,12 @@ export class ViewRunner<T> {
 		const dataPeriod = this.dataset?.manifest.dataPeriod;
 		if (this.dataset && dataPeriod && !notCodes(next.filters).length)
 			this.dataset
-				.prepare(overviewPeriod(dataPeriod.to, next.asOf), next.filters, this.#queries.aggregates)
+				.prepare(
+					this.#periodOf(dataPeriod.to, next),
+					next.filters,
+					this.#queries.aggregates,
+					this.#queries.history
+				)
 				.catch(() => {});
 		goto(`${location.pathname}${viewSearch(next)}`, { keepFocus: true, noScroll: true });
 	}
@@ -222,11 +251,12 @@ export class ViewRunner<T> {
 	}
 
 	/**
-	 * Sets the census: the weekly figures hold a census at each week end (Sunday), so another
-	 * day means its week's end, or the last full week when that is past the data.
+	 * Sets the census: the weekly figures hold a census at each week end (Sunday) and the monthly
+	 * ones at each month end, so another day means the period end on or before it, or the
+	 * latest when that is past the data.
 	 */
 	census(value: string): void {
-		const census = value ? weekEndOnOrBefore(value) : undefined;
+		const census = value ? periodEndOnOrBefore(this.period?.cadence ?? 'week', value) : undefined;
 		const latest = this.censusRange?.max;
 		this.show({ ...this.view, asOf: census && census !== latest ? census : undefined });
 	}
