@@ -10,6 +10,8 @@ import {
 	PERIOD_MONTHS,
 	PERIOD_WEEKS,
 	periodEndOnOrBefore,
+	publishedUnknownClockStart,
+	publishedWaitingList,
 	RTT_STANDARD_PCT,
 	waitsSeries,
 	weekEndOnOrBefore,
@@ -99,6 +101,79 @@ function seriesTable(
 	].join('\n');
 }
 
+/**
+ * A dataset of NHS England's published statistics (npm run import:rtt): its month's waiting list
+ * (as at the month's last day), with referrals and appointments null, which it does not hold.
+ */
+async function publishedMetrics(
+	values: {
+		data?: string;
+		json?: boolean;
+		provider?: string[];
+		commissioner?: string[];
+		specialty?: string[];
+		priority?: string[];
+		series?: string;
+	},
+	manifest: Awaited<ReturnType<typeof readManifest>>
+): Promise<number> {
+	if (values.priority?.length)
+		throw new UserError('--priority: published RTT statistics are not split by priority');
+	if (values.series)
+		throw new UserError(
+			'--series: a published RTT file holds one month; import more months to see a trend'
+		);
+	const filters: MetricFilters = {
+		provider: values.provider,
+		commissioner: values.commissioner,
+		specialty: values.specialty
+	};
+	const asOf = manifest.dataPeriod!.to;
+	const db = await openDb();
+	try {
+		await attachDataset(db, values.data!, manifest);
+		const [[row], [unknown]] = await Promise.all([
+			db.all(publishedWaitingList(filters)),
+			db.all(publishedUnknownClockStart(filters))
+		]);
+		const result = {
+			kind: 'rtt-published',
+			month: manifest.month,
+			asOf,
+			from: manifest.dataPeriod!.from,
+			to: asOf,
+			filters: Object.fromEntries(Object.entries(filters).filter(([, v]) => v?.length)),
+			waitingList: {
+				total: row.total,
+				within18WeeksPct: row.within_18_weeks_pct,
+				over52Weeks: row.over_52_weeks,
+				over65Weeks: row.over_65_weeks,
+				over78Weeks: row.over_78_weeks,
+				over104Weeks: row.over_104_weeks,
+				medianWeeks: row.median_weeks,
+				p92Weeks: row.p92_weeks,
+				unknownClockStart: unknown.n
+			},
+			referrals: null,
+			appointments: null
+		};
+		process.stdout.write(
+			values.json
+				? `${JSON.stringify(result)}\n`
+				: `Published RTT statistics, ${manifest.month} (waiting list at ${asOf})\n` +
+						`Waiting list                ${fmtCount(row.total as number)}\n` +
+						`Within 18 weeks             ${fmtPct(row.within_18_weeks_pct as number | null)}\n` +
+						`Over 52 weeks               ${fmtCount(row.over_52_weeks as number)}\n` +
+						`Median wait                 ${fmtWeeks(row.median_weeks as number | null)}\n` +
+						`92nd percentile wait        ${fmtWeeks(row.p92_weeks as number | null)}\n` +
+						`Unknown clock start         ${fmtCount(unknown.n as number)} (not in the figures above)\n`
+		);
+	} finally {
+		db.close();
+	}
+	return 0;
+}
+
 export async function metricsCli(argv: string[]): Promise<number> {
 	let values;
 	try {
@@ -130,6 +205,7 @@ export async function metricsCli(argv: string[]): Promise<number> {
 	}
 	if (!values.data) throw new UserError('--data is required (see --help)');
 	const manifest = await readManifest(values.data);
+	if (manifest.kind === 'rtt-published') return publishedMetrics(values, manifest);
 	const source = values.source as OverviewSource;
 	if (source !== 'facts' && source !== 'weekly') {
 		throw new UserError(`invalid --source "${values.source}": expected facts or weekly`);

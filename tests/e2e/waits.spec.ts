@@ -1,4 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { importRtt } from '../../data-pipelines/import/rtt.ts';
+import { rttFile } from '../helpers/rtt-file.ts';
+import { startApp } from './app-server.ts';
 import { expectAccessible } from './axe.ts';
 import { expectSameWaitingList, metricsOf, optionValues, search, tiles } from './figures.ts';
 import { E2E_DATASET, E2E_PORT } from './paths.ts';
@@ -195,4 +201,30 @@ test('the waits page prints on A4 without its controls', async ({ page }) => {
 	const pdf = await page.pdf({ format: 'A4' });
 	expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 	expect(pdf.length).toBeGreaterThan(50_000);
+});
+
+test('a dataset of published RTT statistics is said to be one, not shown as an empty or broken page', async ({
+	page
+}) => {
+	const dir = await mkdtemp(join(tmpdir(), 'e2e-rtt-'));
+	const input = join(dir, 'full.csv');
+	await writeFile(
+		input,
+		rttFile([
+			{ provider: 'RBD', commissioner: '15N', part: 'Part_2', treatment: 'C_110', bands: { 0: 3 } }
+		])
+	);
+	await importRtt({ input, out: join(dir, 'published') });
+	const app = await startApp(join(dir, 'published'));
+	try {
+		for (const path of ['/waits', '/']) {
+			await page.goto(`${app.url}${path}`);
+			const error = page.locator('[data-state="error"]');
+			await expect(error).toContainText("NHS England's RTT statistics for 2025-06");
+			await expectAccessible(page);
+		}
+	} finally {
+		await app.close();
+		await rm(dir, { recursive: true, force: true });
+	}
 });

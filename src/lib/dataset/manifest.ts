@@ -34,6 +34,10 @@ const FileSchema = v.object({
 });
 
 const ManifestSchema = v.object({
+	kind: v.optional(v.picklist(['events', 'rtt-published'])),
+	month: v.optional(
+		v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'is not a month (YYYY-MM)'))
+	),
 	schemaVersion: v.number(),
 	contractVersion: v.number(),
 	builtAt: v.pipe(v.string(), v.isoTimestamp('is not a date and time (ISO 8601)')),

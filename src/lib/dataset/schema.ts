@@ -83,6 +83,14 @@ export interface DatasetTable {
 
 /** The manifest the pipeline writes beside the Parquet (data-pipelines/pipeline/publish.ts). */
 export interface DatasetManifest {
+	/**
+	 * What the dataset holds: `events` (absent in older manifests), published by the pipeline
+	 * from an event extract; or `rtt-published`, NHS England's monthly RTT statistics for one
+	 * month (`npm run import:rtt`), which hold counts by week band, not pathways.
+	 */
+	kind?: 'events' | 'rtt-published';
+	/** For `rtt-published`: the month, `YYYY-MM`. */
+	month?: string;
 	schemaVersion: number;
 	contractVersion: number;
 	builtAt: string;

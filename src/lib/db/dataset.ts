@@ -307,6 +307,11 @@ class LoadedTable {
 async function open(root: string): Promise<OpenDataset> {
 	const version = await openPublished(root);
 	const { manifest, base } = version;
+	if (manifest.kind === 'rtt-published') {
+		throw new DatasetError(
+			`The published dataset holds NHS England's RTT statistics for ${manifest.month ?? 'one month'} (npm run import:rtt), counts by week band and no events: this page needs a dataset published from an event extract (npm run pipeline).`
+		);
+	}
 	if (!manifest.dataPeriod) {
 		throw new DatasetError(
 			'The published dataset holds no events, so there is nothing to show: publish a dataset from an extract with events (npm run pipeline).'

@@ -27,3 +27,4 @@ export * from './waits.ts';
 export * from './waits-series.ts';
 export * from './waits-view.ts';
 export * from './first-view.ts';
+export * from './rtt-published.ts';
