@@ -255,7 +255,9 @@ ORDER BY 1`);
 	return rows as { line: number; rule: string }[];
 }
 
-describe('a run over a generated extract', () => {
+// Each property runs the whole pipeline a dozen times, publishing every aggregate at three levels:
+// on a busy 2-core machine that takes more than the default minute (this is not a speed test).
+describe('a run over a generated extract', { timeout: 240_000 }, () => {
 	it('reconciles, and accepts and counts exactly what the identity model predicts', async () => {
 		await fc.assert(
 			fc.asyncProperty(
