@@ -88,6 +88,13 @@ export function planOverview(options: Record<FilterKey, string[]>, count: number
 	return steps;
 }
 
+/** The dataset's last day and a step's filters, for a page's native baseline. */
+function nativeView(manifest: Manifest, view: unknown | null) {
+	const dataEnd = manifest.dataPeriod?.to;
+	if (!dataEnd) throw new Error('the dataset has no data period');
+	return { dataEnd, filters: (view as ViewState | null)?.filters ?? {} };
+}
+
 const overview: BenchPage = {
 	name: 'overview',
 	path: '/',
@@ -100,9 +107,7 @@ const overview: BenchPage = {
 		return planOverview(await filterOptions(page), count);
 	},
 	async native(query, manifest, view) {
-		const dataEnd = manifest.dataPeriod?.to;
-		if (!dataEnd) throw new Error('the dataset has no data period');
-		const filters = (view as ViewState | null)?.filters ?? {};
+		const { dataEnd, filters } = nativeView(manifest, view);
 		// What +page.svelte runs for a view, together, as it does: the weekly aggregates.
 		return overviewView(query, overviewPeriod(dataEnd), filters);
 	}
@@ -132,9 +137,7 @@ const waits: BenchPage = {
 		return planOverview(await filterOptions(page), count);
 	},
 	async native(query, manifest, view) {
-		const dataEnd = manifest.dataPeriod?.to;
-		if (!dataEnd) throw new Error('the dataset has no data period');
-		const filters = (view as ViewState | null)?.filters ?? {};
+		const { dataEnd, filters } = nativeView(manifest, view);
 		// What waits/+page.svelte runs for a view: the weekly aggregates, at every level it reads.
 		return waitsView(query, waitsPeriod(dataEnd, {}), filters, {});
 	}
