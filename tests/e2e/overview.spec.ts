@@ -254,7 +254,16 @@ test('a small dataset’s providers and commissioners load in the background, so
 			{ timeout: 30_000 }
 		)
 		.toEqual([]);
-	await page.waitForLoadState('networkidle');
+	// The commissioners' files load after the providers' (decoding those fetches nothing, so the
+	// network can look idle between the two): the page marks when its background loading is done.
+	await expect
+		.poll(
+			() => page.evaluate(() => performance.getEntriesByName('pathway-insight:settled').length),
+			{
+				timeout: 30_000
+			}
+		)
+		.toBeGreaterThan(0);
 	proxy.reset();
 	const provider = (await optionValues(page, 'filter-provider'))[0];
 	await page.getByLabel('Provider').selectOption(provider);
