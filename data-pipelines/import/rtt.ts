@@ -14,9 +14,9 @@
  * its bands, which is the base of every percentage. Columns are found by name, in any order and
  * case; every other column is ignored. A malformed row is refused with its row and column.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { openDb, type Db } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
@@ -25,6 +25,7 @@ import { SCHEMA_VERSION, type Manifest } from '../pipeline/publish.ts';
 import { CONTRACT_VERSION } from '../lib/contract.ts';
 import { publishVersion, sha256File } from '../pipeline/version.ts';
 import { sqlString } from '../../src/lib/metrics/sql.ts';
+import { RTT_LIST_TABLES, rttSpecialtySql } from '../../src/lib/metrics/rtt-published.ts';
 
 /** The bands, as the file names them: band b is "Gt bb To cc Weeks SUM 1", 104 is "Gt 104 Weeks SUM 1". */
 export function bandColumn(band: number): string {
@@ -273,7 +274,80 @@ SELECT month_end, provider_code, commissioner_code, part, treatment_function,
 FROM rtt_rows
 WHERE unknown_clock_start > 0
 GROUP BY ALL`);
+	// The waiting list (Part_2) at the dashboard's three levels (rtt-published.ts), the unknown
+	// clock starts as a null week band.
+	const specialty = rttSpecialtySql('treatment_function');
+	await db.run(`CREATE TABLE ${RTT_LIST_TABLES.provider} AS
+SELECT month_end, provider_code, commissioner_code, ${specialty} AS specialty_code, week_band,
+       CAST(SUM(pathways) AS INTEGER) AS pathways
+FROM (
+  SELECT month_end, provider_code, commissioner_code, treatment_function, week_band, pathways
+  FROM rtt_bands WHERE part = 'Part_2'
+  UNION ALL
+  SELECT month_end, provider_code, commissioner_code, treatment_function, CAST(NULL AS INTEGER), pathways
+  FROM rtt_unknown_clock_start WHERE part = 'Part_2'
+)
+GROUP BY ALL`);
+	await db.run(`CREATE TABLE ${RTT_LIST_TABLES.commissioner} AS
+SELECT month_end, commissioner_code, specialty_code, week_band, CAST(SUM(pathways) AS INTEGER) AS pathways
+FROM ${RTT_LIST_TABLES.provider} GROUP BY ALL`);
+	await db.run(`CREATE TABLE ${RTT_LIST_TABLES.national} AS
+SELECT month_end, specialty_code, week_band, CAST(SUM(pathways) AS INTEGER) AS pathways
+FROM ${RTT_LIST_TABLES.provider} GROUP BY ALL`);
 	return month;
+}
+
+/**
+ * Writes a table as one Parquet file per provider (or commissioner) in `dir`,
+ * `NAME/provider=CODE/NAME.parquet`, as the pipeline writes its aggregates; its manifest entry.
+ */
+async function writePartitioned(
+	db: Db,
+	dir: string,
+	name: string,
+	by: 'provider' | 'commissioner',
+	orderBy: string
+): Promise<Manifest['tables'][string]> {
+	const codes = await db.all(`SELECT DISTINCT ${by}_code AS code FROM ${name} ORDER BY code`);
+	const files: Manifest['tables'][string]['files'] = [];
+	for (const { code } of codes) {
+		const value = String(code);
+		const file = `${name}/${by}=${value}/${name}.parquet`;
+		const path = join(dir, file);
+		await mkdir(dirname(path), { recursive: true });
+		await db.run(
+			`COPY (SELECT * FROM ${name} WHERE ${by}_code = ${sqlString(value)} ORDER BY ${orderBy}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`
+		);
+		files.push({ ...(await describe(db, path, file)), partition: value });
+	}
+	return {
+		kind: 'aggregate',
+		partitionedBy: by,
+		rows: files.reduce((n, f) => n + f.rows, 0),
+		bytes: files.reduce((n, f) => n + f.bytes, 0),
+		files
+	};
+}
+
+/** A written file's manifest entry: rows, bytes, footer length and checksum. */
+async function describe(
+	db: Db,
+	path: string,
+	file: string
+): Promise<Manifest['tables'][string]['files'][number]> {
+	const [{ rows }] = await db.all(
+		`SELECT CAST(COUNT(*) AS DOUBLE) AS rows FROM read_parquet(${sqlString(path)})`
+	);
+	const { size } = await stat(path);
+	const footer = await readFile(path).then((b) => b.readUInt32LE(size - 8) + 8);
+	return {
+		file,
+		partition: null,
+		rows: rows as number,
+		bytes: size,
+		footerBytes: footer,
+		sha256: await sha256File(path)
+	};
 }
 
 /** Writes a table as one Parquet file in `dir`; its manifest entry. */
@@ -288,24 +362,13 @@ async function writeOne(
 	await db.run(
 		`COPY (SELECT * FROM ${name} ORDER BY ${orderBy}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`
 	);
-	const [{ rows }] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS rows FROM ${name}`);
-	const { size } = await stat(path);
-	const footer = await readFile(path).then((b) => b.readUInt32LE(size - 8) + 8);
+	const entry = await describe(db, path, file);
 	return {
 		kind: 'facts',
 		partitionedBy: null,
-		rows: rows as number,
-		bytes: size,
-		files: [
-			{
-				file,
-				partition: null,
-				rows: rows as number,
-				bytes: size,
-				footerBytes: footer,
-				sha256: await sha256File(path)
-			}
-		]
+		rows: entry.rows,
+		bytes: entry.bytes,
+		files: [entry]
 	};
 }
 
@@ -342,7 +405,27 @@ export async function importRtt({
 			dataPeriod: { from: `${month}-01`, to: end },
 			tables: {
 				rtt_bands: await writeOne(db, dir, 'rtt_bands', `${keys}, week_band`),
-				rtt_unknown_clock_start: await writeOne(db, dir, 'rtt_unknown_clock_start', keys)
+				rtt_unknown_clock_start: await writeOne(db, dir, 'rtt_unknown_clock_start', keys),
+				[RTT_LIST_TABLES.provider]: await writePartitioned(
+					db,
+					dir,
+					RTT_LIST_TABLES.provider,
+					'provider',
+					'commissioner_code, specialty_code, week_band'
+				),
+				[RTT_LIST_TABLES.commissioner]: await writePartitioned(
+					db,
+					dir,
+					RTT_LIST_TABLES.commissioner,
+					'commissioner',
+					'specialty_code, week_band'
+				),
+				[RTT_LIST_TABLES.national]: await writeOne(
+					db,
+					dir,
+					RTT_LIST_TABLES.national,
+					'specialty_code, week_band'
+				)
 			},
 			pseudonymisation: { method: 'none: published statistics, counts only', demoKey: false },
 			source: { files: [csv.name], rowsRead: read as number, rowsAccepted: kept as number }

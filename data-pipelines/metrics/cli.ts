@@ -16,6 +16,11 @@ import {
 	waitsSeries,
 	weekEndOnOrBefore,
 	weeksEnding,
+	isLongWaitWeeks,
+	longWaiters,
+	singleProvider,
+	summariseLongWaiters,
+	type LongWaiter,
 	type Cadence,
 	type MetricFilters,
 	type OverviewMetrics,
@@ -46,6 +51,10 @@ same SQL the dashboard runs.
                          from the weekly or monthly aggregates, as the waits page draws them
   --target N             the % within 18 weeks target of the series (default ${RTT_STANDARD_PCT})
   --rebase DATE          start a new phase of SPC limits at DATE (repeat for several)
+  --long-waiters WEEKS   add the one --provider's pathways waiting more than WEEKS weeks (1 to
+                         104) at the census (JSON "longWaiters"), from its event-level tables, as
+                         the long-waiters page lists them: pseudonymous reference, stage, weeks
+                         waited and to the next threshold, next appointment, last validation
   --json                 print JSON only (the names are stable: paste them into reports)
   --help                 show this help`;
 
@@ -98,6 +107,25 @@ function seriesTable(
 			(p) =>
 				`${p.periodEnd.padEnd(12)}${fmtCount(p.waitingList).padStart(10)}${fmtPct(p.within18WeeksPct).padStart(11)}${fmtCount(p.over52Weeks).padStart(9)}${fmtWeeks(p.medianWeeks).padStart(14)}`
 		)
+	].join('\n');
+}
+
+/** The long waiters, one line each (the first 50; --json has them all). */
+function longWaitersTable(rows: LongWaiter[], weeks: number): string {
+	const head = `${'Pathway'.padEnd(14)}${'Specialty'.padEnd(10)}${'Stage'.padEnd(22)}${'Weeks'.padStart(6)}  ${'Next appt'.padEnd(11)}Validated`;
+	const lines = rows
+		.slice(0, 50)
+		.map(
+			(r) =>
+				`${r.pathwayRef.slice(0, 12).padEnd(14)}${(r.specialty ?? '–').padEnd(10)}${(r.stage ?? '–').padEnd(22)}${String(r.weeksWaited).padStart(6)}  ${(r.nextAppointment ?? '–').padEnd(11)}${r.lastValidated ?? '–'}`
+		);
+	const more =
+		rows.length > 50 ? [`… and ${fmtCount(rows.length - 50)} more (--json lists them all)`] : [];
+	return [
+		`${fmtCount(rows.length)} pathways waiting over ${weeks} weeks`,
+		head,
+		...lines,
+		...more
 	].join('\n');
 }
 
@@ -192,6 +220,7 @@ export async function metricsCli(argv: string[]): Promise<number> {
 				series: { type: 'string' },
 				target: { type: 'string' },
 				rebase: { type: 'string', multiple: true },
+				'long-waiters': { type: 'string' },
 				json: { type: 'boolean', default: false },
 				help: { type: 'boolean', default: false }
 			}
@@ -231,6 +260,16 @@ export async function metricsCli(argv: string[]): Promise<number> {
 		throw new UserError(`invalid --target "${values.target}": expected a percentage, 0 to 100`);
 	}
 	const rebase = (values.rebase ?? []).map((d) => date('rebase', d)!);
+	const longWaitWeeks =
+		values['long-waiters'] === undefined ? undefined : Number(values['long-waiters']);
+	if (longWaitWeeks !== undefined) {
+		if (!isLongWaitWeeks(longWaitWeeks))
+			throw new UserError(
+				`invalid --long-waiters "${values['long-waiters']}": expected a whole number of weeks, 1 to 104`
+			);
+		if (!singleProvider(filters))
+			throw new UserError("--long-waiters lists one provider's pathways: give one --provider");
+	}
 	const db = await openDb();
 	try {
 		await attachDataset(db, values.data, manifest);
@@ -241,6 +280,26 @@ export async function metricsCli(argv: string[]): Promise<number> {
 			// The weekly roll-ups refuse a census or period that is not whole weeks, saying why.
 			if (error instanceof RangeError) throw new UserError(`--source weekly: ${error.message}`);
 			throw error;
+		}
+		if (longWaitWeeks !== undefined) {
+			const rows = await longWaiters((sql) => db.all(sql), {
+				asOf,
+				weeks: longWaitWeeks,
+				filters
+			});
+			const list = {
+				asOf,
+				weeks: longWaitWeeks,
+				provider: singleProvider(filters),
+				summary: summariseLongWaiters(rows, asOf),
+				rows
+			};
+			process.stdout.write(
+				values.json
+					? `${JSON.stringify({ ...metrics, longWaiters: list })}\n`
+					: `${table(metrics)}\n\n${longWaitersTable(list.rows, longWaitWeeks)}\n`
+			);
+			return 0;
 		}
 		if (!cadence) {
 			process.stdout.write(values.json ? `${JSON.stringify(metrics)}\n` : `${table(metrics)}\n`);

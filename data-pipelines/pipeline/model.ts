@@ -32,7 +32,12 @@ function eventColumn(column: Column): string | null {
 }
 
 /** The modelling SQL files, in the order they run: each may read the tables made before it. */
-export const MODEL_FILES = ['stage_intervals.sql', 'appointments.sql', 'pathways.sql'] as const;
+export const MODEL_FILES = [
+	'stage_intervals.sql',
+	'appointments.sql',
+	'pathways.sql',
+	'pathway_reviews.sql'
+] as const;
 
 /** Builds `events`: the accepted rows, typed, invalid optional values as unknown. Internal, never published. */
 export async function buildEvents(db: Db): Promise<void> {
@@ -46,7 +51,7 @@ WHERE c._id NOT IN (SELECT _id FROM verdicts)`);
 
 /**
  * Builds the modelled tables from the accepted rows: `events` ({@link buildEvents}), then
- * `stage_intervals`, `appointments` and `pathways` from the SQL files, then the weekly aggregates
+ * `stage_intervals`, `appointments`, `pathways` and `pathway_reviews` from the SQL files, then the weekly aggregates
  * ({@link buildAggregates}). Identifiers stay as written here; `publish` pseudonymises them on the
  * way out.
  */

@@ -75,6 +75,13 @@ export const TABLES: readonly PublishedTable[] = [
 			'commissioner_code, specialty_code, priority, stage, entered_date, pathway_id, stage_seq',
 		identifiers: ['pathway_id']
 	},
+	{
+		name: 'pathway_reviews',
+		kind: 'facts',
+		partitionedBy: 'provider',
+		orderBy: 'review_date, pathway_id, review, clinical_priority',
+		identifiers: ['pathway_id']
+	},
 	...AGGREGATES.flatMap((aggregate) =>
 		AGGREGATE_LEVELS.map((level): PublishedTable => ({
 			name: levelTable(aggregate.name, level),

@@ -7,7 +7,7 @@ import { rttFile } from '../helpers/rtt-file.ts';
 import { startApp } from './app-server.ts';
 import { expectAccessible } from './axe.ts';
 import { expectSameWaitingList, metricsOf, optionValues, search, tiles } from './figures.ts';
-import { E2E_DATASET, E2E_PORT } from './paths.ts';
+import { E2E_BENCHMARK, E2E_BENCHMARK_MONTH_END, E2E_DATASET, E2E_PORT } from './paths.ts';
 
 const APP = `http://127.0.0.1:${E2E_PORT}`;
 const cli = (args: string[]) => metricsOf(E2E_DATASET, args);
@@ -203,7 +203,7 @@ test('the waits page prints on A4 without its controls', async ({ page }) => {
 	expect(pdf.length).toBeGreaterThan(50_000);
 });
 
-test('a dataset of published RTT statistics is said to be one, not shown as an empty or broken page', async ({
+test('a dataset of published RTT statistics is shown on the waits page with the metrics CLI’s figures; the overview says what it is', async ({
 	page
 }) => {
 	const dir = await mkdtemp(join(tmpdir(), 'e2e-rtt-'));
@@ -211,20 +211,105 @@ test('a dataset of published RTT statistics is said to be one, not shown as an e
 	await writeFile(
 		input,
 		rttFile([
-			{ provider: 'RBD', commissioner: '15N', part: 'Part_2', treatment: 'C_110', bands: { 0: 3 } }
+			{
+				provider: 'RBD',
+				commissioner: '15N',
+				part: 'Part_2',
+				treatment: 'C_110',
+				bands: { 0: 3, 10: 2, 60: 1 },
+				unknown: 2
+			},
+			{
+				provider: 'RTH',
+				commissioner: '11J',
+				part: 'Part_2',
+				treatment: 'X02',
+				bands: { 5: 2, 52: 1 }
+			}
 		])
 	);
-	await importRtt({ input, out: join(dir, 'published') });
-	const app = await startApp(join(dir, 'published'));
+	const published = join(dir, 'published');
+	await importRtt({ input, out: published });
+	const app = await startApp(published);
 	try {
-		for (const path of ['/waits', '/']) {
-			await page.goto(`${app.url}${path}`);
-			const error = page.locator('[data-state="error"]');
-			await expect(error).toContainText("NHS England's RTT statistics for 2025-06");
-			await expectAccessible(page);
-		}
+		await page.goto(`${app.url}/waits`);
+		await expect(page.getByTestId('as-at')).toContainText('June 2025');
+		const { unknownClockStart, ...shown } = await tiles(page);
+		const all = await metricsOf(published, []);
+		expectSameWaitingList(shown, all);
+		expect(unknownClockStart).toBe(all.waitingList.unknownClockStart);
+		await expect(page.locator('[data-chart^="published-waiting-list"] svg')).toBeVisible();
+		await expectAccessible(page);
+
+		await page.getByLabel('Provider').selectOption('RTH');
+		const { unknownClockStart: _u, ...rth } = await tiles(page, { provider: 'RTH' });
+		expectSameWaitingList(rth, await metricsOf(published, ['--provider', 'RTH']));
+
+		await page.goto(`${app.url}/`);
+		await expect(page.locator('[data-state="error"]')).toContainText(
+			"NHS England's RTT statistics for 2025-06"
+		);
+		await expectAccessible(page);
 	} finally {
 		await app.close();
 		await rm(dir, { recursive: true, force: true });
 	}
+});
+
+test('beside local data, the benchmark gives NHS England’s published figures for the same filters, at its own month end', async ({
+	page
+}) => {
+	const providers = await (async () => {
+		await page.goto(`${APP}/waits`);
+		await tiles(page);
+		return optionValues(page, 'filter-provider');
+	})();
+	const provider = providers[0];
+	await page.goto(`${APP}/waits${search({ provider })}`);
+	await tiles(page, { provider });
+	const panel = page.locator('[data-state="benchmark"]');
+	await expect(panel).toContainText('October 2025');
+	// At a week end the local column waits for the file's census: a link sets it.
+	await panel.getByTestId('benchmark-census').click();
+	const month = { provider, asOf: E2E_BENCHMARK_MONTH_END, cadence: 'month' };
+	const local = await tiles(page, month);
+	const table = page.getByTestId('benchmark-table');
+	await expect(table).toBeVisible();
+	const cell = (field: string, column: string) =>
+		table.locator(`tr[data-field="${field}"] td[data-column="${column}"]`);
+	const same = await metricsOf(E2E_BENCHMARK, ['--provider', provider]);
+	const everyone = await metricsOf(E2E_BENCHMARK, []);
+	for (const [field, key] of [
+		['total', 'total'],
+		['within_18_weeks_pct', 'within18WeeksPct'],
+		['median_weeks', 'medianWeeks'],
+		['p92_weeks', 'p92Weeks'],
+		['over_52_weeks', 'over52Weeks']
+	]) {
+		expect(Number(await cell(field, 'published').getAttribute('data-value'))).toBeCloseTo(
+			same.waitingList[key],
+			9
+		);
+		expect(Number(await cell(field, 'all').getAttribute('data-value'))).toBeCloseTo(
+			everyone.waitingList[key],
+			9
+		);
+	}
+	expect(Number(await cell('unknownClockStart', 'published').getAttribute('data-value'))).toBe(
+		same.waitingList.unknownClockStart
+	);
+	await expect(cell('total', 'local')).toHaveText(
+		(local['waitingList.total'] as number).toLocaleString('en-GB')
+	);
+
+	// A specialty the file reports only in its group: compared with the group, and said so.
+	await page.goto(`${APP}/waits${search({ ...month, specialty: '130' })}`);
+	await tiles(page, { ...month, specialty: '130' });
+	await expect(page.getByTestId('benchmark-group')).toContainText('X05');
+	const grouped = await metricsOf(E2E_BENCHMARK, ['--provider', provider, '--specialty', 'X05']);
+	await expect(table.locator('tr[data-field="total"] td[data-column="published"]')).toHaveAttribute(
+		'data-value',
+		String(grouped.waitingList.total)
+	);
+	await expectAccessible(page);
 });

@@ -102,7 +102,20 @@ describe('import:rtt of a hand-worked file', () => {
 			month: '2025-06',
 			dataPeriod: { from: '2025-06-01', to: '2025-06-30' }
 		});
-		expect(Object.keys(manifest.tables).sort()).toEqual(['rtt_bands', 'rtt_unknown_clock_start']);
+		expect(Object.keys(manifest.tables).sort()).toEqual([
+			'rtt_bands',
+			'rtt_list',
+			'rtt_list_commissioner',
+			'rtt_list_national',
+			'rtt_unknown_clock_start'
+		]);
+		// The dashboard's list: one file per provider and per commissioner, as the aggregates are.
+		const partitions = (name: string) =>
+			manifest.tables[name].files.map((f: { partition: string | null }) => f.partition);
+		expect(manifest.tables.rtt_list.partitionedBy).toBe('provider');
+		expect(partitions('rtt_list').length).toBeGreaterThan(1);
+		expect(manifest.tables.rtt_list_commissioner.partitionedBy).toBe('commissioner');
+		expect(partitions('rtt_list_national')).toEqual([null]);
 	});
 
 	it('npm run metrics gives the hand-worked waiting list as at the month’s last day', async () => {

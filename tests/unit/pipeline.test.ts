@@ -115,6 +115,7 @@ describe('runPipeline on good input', () => {
 			'pathways',
 			'appointments',
 			'stage_intervals',
+			'pathway_reviews',
 			...AGGREGATES.map((a) => a.name).flatMap((name) => [
 				name,
 				`${name}_commissioner`,
@@ -296,10 +297,14 @@ FROM read_parquet('${join(out, f.file)}')`);
 				key: DEMO
 			});
 			const files = Object.values(manifest.tables).flatMap((t) => t.files.map((f) => f.file));
-			// Every file: 3 event-level tables for each of the 2 providers, and each aggregate at
-			// its 3 levels (a file per provider and per commissioner with rows in it: RTH stops no
-			// clock in the fixture; appointments have a file for no known commissioner).
-			expect(files.length).toBe(3 * 2 + AGGREGATES.length * 5 - 2 * 2 + 1);
+			// Every file: 3 event-level tables for each of the 2 providers, one file of reviews (the
+			// fixture validates no pathway and makes no decision to admit: one empty file), and each
+			// aggregate at its 3 levels (a file per provider and per commissioner with rows in it:
+			// RTH stops no clock in the fixture; appointments have a file for no known commissioner).
+			expect(manifest.tables.pathway_reviews.files.map((f) => f.file)).toEqual([
+				'pathway_reviews/pathway_reviews.parquet'
+			]);
+			expect(files.length).toBe(3 * 2 + 1 + AGGREGATES.length * 5 - 2 * 2 + 1);
 			for (const file of files) {
 				const path = join(dir, 'good-ids', file);
 				const [{ hits }] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS hits

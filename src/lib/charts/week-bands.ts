@@ -1,6 +1,7 @@
 import { TOP_WEEK_BAND } from '../metrics/rtt.ts';
 import type { WeekBandRow } from '../metrics/waiting-list.ts';
 import type { LegendItem } from './export.ts';
+import { formatCount } from '../format.ts';
 
 export type WaitGroup = 'within18' | 'weeks18to51' | 'over52';
 
@@ -53,3 +54,14 @@ export const WAIT_BAND_LEGEND: LegendItem[] = [
 	})),
 	{ label: '18- and 52-week marks', colour: 'var(--app-chart-target)', kind: 'dashed' as const }
 ];
+
+/** The table twin of a waiting list by week band: the band, its pathways and its group. */
+export const BAND_TABLE_COLUMNS = [
+	{ key: 'label', label: 'Weeks waited' },
+	{ key: 'pathways', label: 'Pathways', numeric: true, format: formatCount },
+	{
+		key: 'group',
+		label: 'Group',
+		format: (g: WaitGroup) => WAIT_GROUP_LABELS[g]
+	}
+] as const;

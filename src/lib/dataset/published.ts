@@ -119,14 +119,21 @@ async function open(root: string): Promise<PublishedVersion> {
 	}
 }
 
-let opening: Promise<PublishedVersion> | null = null;
+const opened = new Map<string, Promise<PublishedVersion>>();
 
-/** The version that was current when the page first asked, opened once and shared by the page. */
+/**
+ * The version that was current when the page first asked, opened once and shared by the page:
+ * one for each folder served (`/data`, and `/data/benchmark` for published statistics).
+ */
 export function openPublished(root = '/data'): Promise<PublishedVersion> {
-	opening ??= open(root).catch((error) => {
-		opening = null;
-		throw error;
-	});
+	let opening = opened.get(root);
+	if (!opening) {
+		opening = open(root).catch((error) => {
+			opened.delete(root);
+			throw error;
+		});
+		opened.set(root, opening);
+	}
 	return opening;
 }
 

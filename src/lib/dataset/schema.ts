@@ -5,7 +5,8 @@
  *
  * Layout (version 4):
  * - event-level tables, one Parquet file per provider: `pathways/provider=RBD/pathways.parquet`,
- *   `appointments/provider=RBD/appointments.parquet`, `stage_intervals/provider=RBD/…`;
+ *   `appointments/provider=RBD/appointments.parquet`, `stage_intervals/provider=RBD/…`,
+ *   `pathway_reviews/provider=RBD/…`;
  *   a table with no rows at all is one empty file, `pathways/pathways.parquet`, with no provider;
  * - weekly aggregates at three levels (src/lib/metrics/levels.ts): one file per provider,
  *   `aggregates/waiting_list_weekly/provider=RBD/waiting_list_weekly.parquet`; one per

@@ -97,6 +97,16 @@ export interface OpenDataset {
 		history?: readonly LoadedAggregate[]
 	): Promise<void>;
 	/**
+	 * Loads one provider's rows of event-level tables (`pathways`, `appointments`, …) into the
+	 * engine's tables of the same names, with these columns (the same for every call that names
+	 * a table): every row group of the provider's file, only these columns' bytes, by range
+	 * requests. Other providers' files are not read.
+	 */
+	prepareFacts(
+		provider: string,
+		specs: Readonly<Record<string, Readonly<Record<string, ColumnType>>>>
+	): Promise<void>;
+	/**
 	 * The codes each filter can take, for a dataset published without `first-view.json`: the
 	 * providers and commissioners from the manifest's files, the rest from the national level
 	 * of the weeks loaded.
@@ -171,13 +181,35 @@ const SQL_TYPES: Record<ColumnType, string> = {
 };
 
 /**
- * One aggregate at one level in the engine, and the row groups of its files already added (the
- * Parquet workers keep the files' footers). The table is created empty first, so a view whose
- * filters match no file (a provider with no rows in it) finds it and counts nothing.
+ * How a table's files are read: its additive counts (rows alike in the rest are folded into
+ * one), the DATE column whose row-group statistics pick the row groups a period needs, and the
+ * Parquet worker that decodes them.
  */
-class LoadedTable {
+export interface TableReading {
+	counts: readonly string[];
+	column: string;
+	lane: string;
+}
+
+/** An aggregate's reading: its counts, its period column, a worker of its own. */
+const aggregateReading = (aggregate: LoadedAggregate): TableReading => ({
+	counts: aggregateSpec(aggregate).loads!.counts,
+	column: periodColumnOf(aggregate),
+	lane: aggregate
+});
+
+/** Dates that bound every row group: a table read whole. */
+export const ALL_DATES = { min: '0001-01-01', max: '9999-12-31' };
+
+/**
+ * One table in the engine (an aggregate at one level, or an event-level table), and the row
+ * groups of its files already added (the Parquet workers keep the files' footers). The table is
+ * created empty first, so a view whose filters match no file (a provider with no rows in it)
+ * finds it and counts nothing.
+ */
+export class LoadedTable {
 	readonly name: string;
-	readonly #aggregate: LoadedAggregate;
+	readonly #reading: TableReading;
 	readonly #spec: Record<string, ColumnType>;
 	/** Each file's row groups already added, by URL. */
 	readonly #loaded = new Map<string, Set<number>>();
@@ -194,14 +226,14 @@ class LoadedTable {
 
 	constructor(
 		name: string,
-		aggregate: LoadedAggregate,
+		reading: TableReading,
 		spec: Record<string, ColumnType>,
 		base: string,
 		manifest: DatasetManifest,
 		stats: LoadStats
 	) {
 		this.name = name;
-		this.#aggregate = aggregate;
+		this.#reading = reading;
 		this.#spec = spec;
 		this.#base = base;
 		this.#manifest = manifest;
@@ -235,21 +267,30 @@ class LoadedTable {
 		return column && column in this.#spec && f.partition !== null ? { [column]: f.partition } : {};
 	}
 
-	load(db: Engine, min: string, max: string, partitions: readonly string[] | null): Promise<void> {
-		const next = this.#queue.then(() => this.#load(db, min, max, partitions));
+	/**
+	 * Adds the row groups of these partitions' files that may hold `min` to `max`. The files are
+	 * fetched and decoded while the engine starts: only adding their rows waits for it.
+	 */
+	load(
+		engine: Promise<Engine>,
+		min: string,
+		max: string,
+		partitions: readonly string[] | null
+	): Promise<void> {
+		const next = this.#queue.then(() => this.#load(engine, min, max, partitions));
 		this.#queue = next.catch(() => {});
 		return next;
 	}
 
 	async #load(
-		db: Engine,
+		engine: Promise<Engine>,
 		min: string,
 		max: string,
 		partitions: readonly string[] | null
 	): Promise<void> {
 		const files = this.#filesFor(partitions);
 		// The files are read while the table is made (if it is not made yet).
-		const created = this.create(db);
+		const created = engine.then((db) => this.create(db));
 		// Every file at once, each decoded in a Parquet worker (its footer, then its new row
 		// groups in one range request), then added to the engine. The phases are measured
 		// (performance entries `pathway-insight:load:<table>:…`) for npm run bench.
@@ -266,15 +307,15 @@ class LoadedTable {
 					max,
 					skip: [...(this.#loaded.get(url) ?? [])],
 					types: this.#spec,
-					counts: [...aggregateSpec(this.#aggregate).loads!.counts],
-					column: periodColumnOf(this.#aggregate),
+					counts: [...this.#reading.counts],
+					column: this.#reading.column,
 					// A period (not one census week) needs every row group of a file sorted by its
 					// filters first: a small one comes whole, footer and all, in one request.
 					whole: min !== max,
 					constants: this.#partitionColumn(f)
 				},
 				// Each aggregate's files go to its own Parquet worker.
-				this.#aggregate
+				this.#reading.lane
 			).catch((error: Error) => {
 				throw parquetFailure(f.file, error);
 			});
@@ -285,6 +326,7 @@ class LoadedTable {
 			);
 			const arrow = arrowFromFolded(out.folded, this.#spec);
 			await created;
+			const db = await engine;
 			const inserting = performance.now();
 			await db.insertArrow(this.name, arrow, false);
 			performance.measure(`pathway-insight:load:${this.name}:insert`, { start: inserting });
@@ -324,11 +366,20 @@ async function open(root: string): Promise<OpenDataset> {
 		const name = levelTable(aggregate, level);
 		let t = tables.get(name);
 		if (!t) {
-			t = new LoadedTable(name, aggregate, levelColumns(aggregate, level), base, manifest, loaded);
+			t = new LoadedTable(
+				name,
+				aggregateReading(aggregate),
+				levelColumns(aggregate, level),
+				base,
+				manifest,
+				loaded
+			);
 			tables.set(name, t);
 		}
 		return t;
 	};
+	// The event-level tables loaded, by name (one provider's files at a time, as asked).
+	const facts = new Map<string, LoadedTable>();
 	// Started now, in its worker, while the page draws the first view.
 	const started = engine();
 	started.catch(() => {});
@@ -352,11 +403,10 @@ async function open(root: string): Promise<OpenDataset> {
 		names: readonly LoadedAggregate[],
 		history: readonly LoadedAggregate[]
 	) => {
-		const db = await started;
 		await Promise.all(
 			names.map((aggregate) => {
 				const range = periodsToLoad(aggregate, period, history.includes(aggregate));
-				return range && table(aggregate, level).load(db, range.min, range.max, partitions);
+				return range && table(aggregate, level).load(started, range.min, range.max, partitions);
 			})
 		);
 	};
@@ -438,6 +488,27 @@ async function open(root: string): Promise<OpenDataset> {
 		prepareLevel: (period, level, names, history = []) =>
 			loadLevel(period, level, null, names, history),
 		prefetch,
+		async prepareFacts(provider, specs) {
+			await Promise.all(
+				Object.entries(specs).map(([name, spec]) => {
+					let t = facts.get(name);
+					if (!t) {
+						const column = Object.keys(spec).find((c) => spec[c] === 'date');
+						if (!column) throw new Error(`${name}: an event-level table is read by a date column`);
+						t = new LoadedTable(
+							name,
+							{ counts: [], column, lane: `facts ${name}` },
+							spec,
+							base,
+							manifest,
+							loaded
+						);
+						facts.set(name, t);
+					}
+					return t.load(started, ALL_DATES.min, ALL_DATES.max, [provider]);
+				})
+			);
+		},
 		query,
 		async options(period) {
 			await prepare(period);

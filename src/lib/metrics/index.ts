@@ -28,3 +28,4 @@ export * from './waits-series.ts';
 export * from './waits-view.ts';
 export * from './first-view.ts';
 export * from './rtt-published.ts';
+export * from './long-waiters.ts';

@@ -3,7 +3,7 @@
  * it: the aggregates its queries read, the queries, the figures of a view nothing matches, and
  * the figures published with the dataset for its default view. A page is this and its markup.
  */
-import type { LoadedAggregate, ViewPeriod } from './aggregates.ts';
+import type { ColumnType, LoadedAggregate, ViewPeriod } from './aggregates.ts';
 import type { MetricFilters } from './filters.ts';
 import type { AggregateLevel } from './levels.ts';
 import type { QueryRows } from './overview.ts';
@@ -20,6 +20,12 @@ export interface LevelLoad {
 	level: AggregateLevel;
 	aggregates: readonly LoadedAggregate[];
 	history?: readonly LoadedAggregate[];
+}
+
+/** One provider's rows of event-level tables, with the columns each is read by. */
+export interface FactsLoad {
+	provider: string;
+	tables: Readonly<Record<string, Readonly<Record<string, ColumnType>>>>;
 }
 
 export interface PageQueries<T> {
@@ -40,6 +46,11 @@ export interface PageQueries<T> {
 	 * provider's files, for a comparison of providers), loaded before {@link run}.
 	 */
 	levels?(filters: MetricFilters, view: PageView): LevelLoad[];
+	/**
+	 * The event-level tables a view reads (one provider's rows, these columns of each), loaded
+	 * before {@link run}; null or absent when it reads only aggregates.
+	 */
+	facts?(filters: MetricFilters, view: PageView): FactsLoad | null;
 	/**
 	 * Works out the page's figures for one view, on the engine's tables of those aggregates; the
 	 * view's settings are the page's own (they are in the URL, so answers are kept by them).

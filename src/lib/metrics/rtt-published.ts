@@ -10,39 +10,75 @@ import { filterConditions, type MetricFilters } from './filters.ts';
 import { whereAll } from './sql.ts';
 import { waitingListSummaryFromBandsSql } from './waiting-list.ts';
 
-/**
- * The published incomplete pathways as rows with the filter columns the metrics know: the
- * treatment function `C_100` as specialty `100`; a group (`X02`–`X06`) keeps its code.
- */
-export const RTT_PUBLISHED_LIST = `SELECT provider_code, commissioner_code,
-       CASE WHEN treatment_function LIKE 'C\\_%' ESCAPE '\\' THEN substr(treatment_function, 3)
-            ELSE treatment_function END AS specialty_code,
-       week_band, pathways
-FROM rtt_bands
-WHERE part = 'Part_2'`;
+/** A treatment function as a specialty code: `C_100` as `100`; a group (`X02`–`X06`) keeps its code. */
+export function rttSpecialtySql(column: string): string {
+	return `CASE WHEN ${column} LIKE 'C\\_%' ESCAPE '\\' THEN substr(${column}, 3) ELSE ${column} END`;
+}
 
-/** The published month's waiting list summary: one row, as waitingListSummary's. */
+/**
+ * The published waiting list (`Part_2`) as the import writes it for the dashboard, at three
+ * levels like our own aggregates (levels.ts): `rtt_list` one file per provider (month_end,
+ * provider_code, commissioner_code, specialty_code, week_band, pathways), `rtt_list_commissioner`
+ * one per commissioner (no provider_code) and `rtt_list_national` (specialty only). A null week
+ * band holds the patients with an unknown clock start.
+ */
+export const RTT_LIST_TABLES = {
+	provider: 'rtt_list',
+	commissioner: 'rtt_list_commissioner',
+	national: 'rtt_list_national'
+} as const;
+
+export type RttListLevel = keyof typeof RTT_LIST_TABLES;
+
+/** The level a view of the published list reads: the least detailed one its filters allow. */
+export function rttListLevel(filters: MetricFilters): RttListLevel {
+	const set = (v: MetricFilters[keyof MetricFilters]) =>
+		v !== undefined && (typeof v === 'string' ? v !== '' : v.length > 0);
+	return set(filters.provider)
+		? 'provider'
+		: set(filters.commissioner)
+			? 'commissioner'
+			: 'national';
+}
+
+/** The columns of each level's table, with their types, as the dashboard loads them. */
+export function rttListColumns(level: RttListLevel): Record<string, 'string' | 'date' | 'integer'> {
+	return {
+		month_end: 'date',
+		...(level === 'provider' ? { provider_code: 'string' } : {}),
+		...(level !== 'national' ? { commissioner_code: 'string' } : {}),
+		specialty_code: 'string',
+		week_band: 'integer',
+		pathways: 'integer'
+	};
+}
+
+/**
+ * The published month's waiting list summary under these filters: one row, as
+ * waitingListSummary's, from the level the filters need.
+ */
 export function publishedWaitingList(filters: MetricFilters = {}): string {
-	return `WITH list AS (${RTT_PUBLISHED_LIST}),
-bands AS (
+	return `WITH bands AS (
   SELECT week_band, CAST(SUM(pathways) AS DOUBLE) AS n
-  FROM list
-  ${whereAll(filterConditions(filters))}
+  FROM ${RTT_LIST_TABLES[rttListLevel(filters)]}
+  ${whereAll([...filterConditions(filters), 'week_band IS NOT NULL'])}
   GROUP BY week_band
 ),
 ${waitingListSummaryFromBandsSql()}`;
 }
 
+/** The published list by week band under these filters (band, pathways), for its chart. */
+export function publishedBands(filters: MetricFilters = {}): string {
+	return `SELECT week_band, CAST(SUM(pathways) AS DOUBLE) AS pathways
+FROM ${RTT_LIST_TABLES[rttListLevel(filters)]}
+${whereAll([...filterConditions(filters), 'week_band IS NOT NULL'])}
+GROUP BY week_band
+ORDER BY week_band`;
+}
+
 /** Incomplete pathways with an unknown clock start, under the same filters: one row, `n`. */
 export function publishedUnknownClockStart(filters: MetricFilters = {}): string {
 	return `SELECT CAST(COALESCE(SUM(pathways), 0) AS DOUBLE) AS n
-FROM (
-  SELECT provider_code, commissioner_code,
-         CASE WHEN treatment_function LIKE 'C\\_%' ESCAPE '\\' THEN substr(treatment_function, 3)
-              ELSE treatment_function END AS specialty_code,
-         pathways
-  FROM rtt_unknown_clock_start
-  WHERE part = 'Part_2'
-)
-${whereAll(filterConditions(filters))}`;
+FROM ${RTT_LIST_TABLES[rttListLevel(filters)]}
+${whereAll([...filterConditions(filters), 'week_band IS NULL'])}`;
 }

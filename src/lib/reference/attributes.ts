@@ -5,6 +5,25 @@
  */
 import type { WaitsAttribute } from '../metrics/waits-view.ts';
 
+/** The referral priorities (PRIORITY TYPE), in order of urgency, and how each reads. */
+export const PRIORITIES = ['routine', 'urgent', 'two_week_wait'] as const;
+export const PRIORITY_NAMES: Record<string, string> = {
+	routine: 'Routine',
+	urgent: 'Urgent',
+	two_week_wait: 'Two week wait'
+};
+
+/** Surgical prioritisation (the clinical priority recorded on a decision to admit or review). */
+export const CLINICAL_PRIORITY_NAMES: Record<string, string> = {
+	P1a: 'P1a (within 24 hours)',
+	P1b: 'P1b (within 72 hours)',
+	P2: 'P2 (within 4 weeks)',
+	P3: 'P3 (within 12 weeks)',
+	P4: 'P4 (over 12 weeks)',
+	P5: 'P5 (patient chose to wait: COVID-19)',
+	P6: 'P6 (patient chose to wait)'
+};
+
 export const ATTRIBUTE_NAMES: Record<WaitsAttribute, string> = {
 	imd: 'Deprivation (IMD decile)',
 	ethnicity: 'Ethnicity',

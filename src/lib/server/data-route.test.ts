@@ -21,7 +21,9 @@ import { publishSmallWorld, seeded } from '../../../tests/helpers/small-dataset.
 import { runPipeline } from '../../../data-pipelines/pipeline/run.ts';
 import { keyFromEnvironment } from '../../../data-pipelines/pipeline/pseudonymise.ts';
 import type { DatasetManifest } from '../dataset/schema.ts';
-import { DataServer } from './data-route.ts';
+import { importRtt } from '../../../data-pipelines/import/rtt.ts';
+import { rttFile } from '../../../tests/helpers/rtt-file.ts';
+import { DataServer, serveData } from './data-route.ts';
 
 const FIXTURE = new URL('../../../tests/fixtures/metrics/events.csv', import.meta.url).pathname;
 let work: string;
@@ -271,6 +273,58 @@ describe('damaged files', () => {
 		const unchecked = await get(new DataServer(copy), 'manifest.json');
 		expect(unchecked.status).toBe(503);
 		expect(await unchecked.text()).toMatch(/no manifest\.sha256/);
+	});
+});
+
+describe('the benchmark folder', () => {
+	it('is served under benchmark/ with the same checks, and is 404, saying how, when none is set', async () => {
+		const input = join(work, 'rtt.csv');
+		await writeFile(
+			input,
+			rttFile([
+				{
+					provider: 'RBD',
+					commissioner: '15N',
+					part: 'Part_2',
+					treatment: 'C_110',
+					bands: { 0: 3 }
+				}
+			])
+		);
+		const benchmark = join(work, 'benchmark');
+		await importRtt({ input, out: benchmark });
+		const folders = { dataset, benchmark };
+		const current = await (await serveData(folders, 'benchmark/manifest.json', request())).json();
+		const own = await (await serveData(folders, 'manifest.json', request())).json();
+		expect(current.version).not.toBe(own.version);
+		const national = await serveData(
+			folders,
+			`benchmark/v/${current.version}/rtt_list_national.parquet`,
+			request({ range: 'bytes=-8' })
+		);
+		expect(national.status).toBe(206);
+		// The local dataset's files are not the benchmark's, nor the other way round.
+		expect(
+			(await serveData(folders, `benchmark/v/${version}/manifest.json`, request())).status
+		).toBe(404);
+		// A damaged benchmark file is refused as a local one is.
+		const path = join(benchmark, 'rtt_list_national.parquet');
+		await withFlip(path, 10, 3, async () => {
+			const damaged = await serveData(
+				folders,
+				`benchmark/v/${current.version}/rtt_list_national.parquet`,
+				request({ range: 'bytes=0-' })
+			);
+			expect(damaged.status).toBe(503);
+			expect(await damaged.text()).toContain('rtt_list_national.parquet');
+		});
+		const none = await serveData(
+			{ dataset, benchmark: null },
+			'benchmark/manifest.json',
+			request()
+		);
+		expect(none.status).toBe(404);
+		expect(await none.text()).toContain('PATHWAY_INSIGHT_BENCHMARK');
 	});
 });
 

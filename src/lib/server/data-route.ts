@@ -116,3 +116,29 @@ export function dataServer(root: string): DataServer {
 	if (!server) servers.set(root, (server = new DataServer(root)));
 	return server;
 }
+
+/** Where a benchmark dataset is served: `/data/benchmark/…`, with the same checks as `/data/…`. */
+export const BENCHMARK_PREFIX = 'benchmark/';
+
+/**
+ * The answer to `/data/<path>`: the dataset folder's, or, under `benchmark/`, the benchmark
+ * folder's (NHS England's published statistics beside local data), each served and checked the
+ * same way. With no benchmark folder set, `benchmark/…` is 404, saying how to set one.
+ */
+export function serveData(
+	folders: { dataset: string; benchmark: string | null },
+	path: string,
+	request: Request
+): Promise<Response> {
+	if (path.startsWith(BENCHMARK_PREFIX)) {
+		if (!folders.benchmark)
+			return Promise.resolve(
+				plain(
+					404,
+					'No benchmark dataset is served here: set PATHWAY_INSIGHT_BENCHMARK to a folder published by npm run import:rtt.'
+				)
+			);
+		return dataServer(folders.benchmark).handle(path.slice(BENCHMARK_PREFIX.length), request);
+	}
+	return dataServer(folders.dataset).handle(path, request);
+}

@@ -195,6 +195,10 @@ export class ViewRunner<T> {
 					)
 				)
 			)
+			.then(() => {
+				const facts = queries.facts?.(filters, view);
+				return facts && opened.prepareFacts(facts.provider, facts.tables);
+			})
 			.then(() => queries.run(opened.query, period, filters, view))
 			.then(
 				(value) => {

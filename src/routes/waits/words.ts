@@ -15,15 +15,16 @@ import type {
 	WaitsAttribute,
 	WaitsViewData
 } from '$lib/metrics/waits-view';
-import { attributeLabel, CORE20_DECILES, isRecorded } from '$lib/reference/attributes';
+import {
+	attributeLabel,
+	CORE20_DECILES,
+	isRecorded,
+	PRIORITIES,
+	PRIORITY_NAMES
+} from '$lib/reference/attributes';
 import { ASSURANCE_TEXT, VARIATION_TEXT } from '$lib/charts/spc-style';
 
-export const PRIORITIES = ['routine', 'urgent', 'two_week_wait'] as const;
-export const PRIORITY_NAMES: Record<string, string> = {
-	routine: 'Routine',
-	urgent: 'Urgent',
-	two_week_wait: 'Two week wait'
-};
+export { PRIORITIES, PRIORITY_NAMES };
 export const PRIORITY_COLOURS: Record<string, string> = {
 	routine: 'var(--app-chart-1)',
 	urgent: 'var(--app-chart-4)',
