@@ -313,7 +313,7 @@ ORDER BY stage`);
 			const level = aggregateLevel(filters);
 			for (const { name, breakdown, counts, cadence } of AGGREGATES) {
 				const sums = (table: string) =>
-					query(`SELECT ${PERIOD_COLUMN[cadence]}, ${Object.keys(breakdown).join(', ')},
+					query(`SELECT ${[PERIOD_COLUMN[cadence], ...Object.keys(breakdown)].join(', ')},
   ${counts.map((c) => `CAST(SUM(${c}) AS DOUBLE) AS ${c}`).join(', ')}
 FROM ${table}
 ${whereAll(filterConditions(filters))}
@@ -420,6 +420,37 @@ describe.each(['native', 'wasm'])('the waits page’s aggregates on %s', (engine
 					waitingListSummary({ asOf: period_end as string, filters, pathways: 'syn_pathways' })
 				);
 				expect(point, period_end as string).toEqual(direct);
+			}
+		}
+	);
+
+	it.each(FILTERS)(
+		'the totals at each week end and month end are the pathways’ list, within 18 and over 52 weeks, filters %j',
+		async (filters) => {
+			for (const [cadence, ends] of [
+				['week', sundays('2024-01-07', '2024-03-31')],
+				['month', MONTH_ENDS]
+			] as const) {
+				const name =
+					cadence === 'week' ? 'waiting_list_totals_weekly' : 'waiting_list_totals_monthly';
+				const key = cadence === 'week' ? 'week_end' : 'month_end';
+				for (const asOf of ends) {
+					const [totals] = await query(`SELECT CAST(COALESCE(SUM(pathways), 0) AS DOUBLE) AS total,
+       CAST(COALESCE(SUM(within_18_weeks), 0) AS DOUBLE) AS within,
+       CAST(COALESCE(SUM(over_52_weeks), 0) AS DOUBLE) AS over52
+FROM ${table(name, filters)}
+${whereAll([`${key} = DATE '${asOf}'`, ...filterConditions(filters)])}`);
+					const [direct] = await query(
+						waitingListSummary({ asOf, filters, pathways: 'syn_pathways' })
+					);
+					const total = direct.total as number;
+					expect(totals.total, `${cadence} ${asOf}`).toBe(total);
+					expect(totals.over52, `${cadence} ${asOf}`).toBe(direct.over_52_weeks);
+					expect(totals.within, `${cadence} ${asOf}`).toBeCloseTo(
+						total ? ((direct.within_18_weeks_pct as number) * total) / 100 : 0,
+						6
+					);
+				}
 			}
 		}
 	);

@@ -16,7 +16,11 @@ import { PERIOD_COLUMN, type Cadence } from './cadence.ts';
 import { clockFlows, clockFlowsWeekly } from './clock-flows-weekly.ts';
 import { clockStopWaits, firstAppointmentWaits } from './completed-waits.ts';
 import { stageFlowsWeekly } from './stage-flows-weekly.ts';
-import { waitingListCensuses, waitingListWeekly } from './waiting-list-weekly.ts';
+import {
+	waitingListCensuses,
+	waitingListTotals,
+	waitingListWeekly
+} from './waiting-list-weekly.ts';
 import type { WeeksParams } from './weeks.ts';
 
 /** A column's type as published and as loaded into the browser's engine. */
@@ -151,7 +155,17 @@ export const AGGREGATES = [
 		waitingListBy('imd', cadence),
 		waitingListBy('ethnicity', cadence),
 		waitingListBy('age', cadence),
-		waitingListBy('sex', cadence)
+		waitingListBy('sex', cadence),
+		{
+			// After the waiting list by week band of its cadence, which it is made from.
+			name: `waiting_list_totals_${SUFFIX[cadence]}` as `waiting_list_totals_${(typeof SUFFIX)[typeof cadence]}`,
+			cadence,
+			sql: () => waitingListTotals({ cadence }),
+			breakdown: {} as Record<string, ColumnType>,
+			counts: ['pathways', 'within_18_weeks', 'over_52_weeks'],
+			reads: 'census' as const,
+			loads: { breakdown: [], counts: ['pathways'] }
+		}
 	])
 ] as const satisfies readonly AggregateSpec[];
 

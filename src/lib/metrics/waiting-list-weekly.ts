@@ -1,5 +1,5 @@
 import { DIMENSION_COLUMNS, filterConditions, type MetricFilters } from './filters.ts';
-import { daysWaitedSql, weekBandSql } from './rtt.ts';
+import { daysWaitedSql, RTT_STANDARD_WEEKS, weekBandSql } from './rtt.ts';
 import { sqlDate, sqlIdentifier, whereAll } from './sql.ts';
 import { onWaitingListSql, waitingListSummaryFromBandsSql } from './waiting-list.ts';
 import { PERIOD_COLUMN, periodEndsSql, type Cadence } from './cadence.ts';
@@ -110,4 +110,21 @@ FROM ${sqlIdentifier(aggregate)}
 ${whereAll([`week_end = ${sqlDate(asOf)}`, ...filterConditions(filters)])}
 GROUP BY week_band
 ORDER BY week_band`;
+}
+
+/**
+ * The waiting list's totals at each census, without its week bands: pathways, those within 18
+ * weeks and those over 52, by period end and filter columns. Made from the waiting list by week
+ * band of the same cadence (built before it), a hundredth of its rows, for the trends that need
+ * only a count at each census (a comparison's sparklines).
+ */
+export function waitingListTotals({ cadence }: { cadence: Cadence }): string {
+	const key = PERIOD_COLUMN[cadence];
+	const source = cadence === 'week' ? 'waiting_list_weekly' : 'waiting_list_monthly';
+	return `SELECT ${key}, ${DIMENSION_COLUMNS.join(', ')},
+       CAST(SUM(pathways) AS INTEGER) AS pathways,
+       CAST(SUM(CASE WHEN week_band < ${RTT_STANDARD_WEEKS} THEN pathways ELSE 0 END) AS INTEGER) AS within_18_weeks,
+       CAST(SUM(CASE WHEN week_band >= 52 THEN pathways ELSE 0 END) AS INTEGER) AS over_52_weeks
+FROM ${source}
+GROUP BY ${key}, ${DIMENSION_COLUMNS.join(', ')}`;
 }

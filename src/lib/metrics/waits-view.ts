@@ -226,11 +226,20 @@ async function comparison(
 ): Promise<WaitsViewData['comparison']> {
 	const scope = comparisonScope(by, filters);
 	const table = levelTable(`waiting_list_${SUFFIX[cadence]}`, scope.level);
+	// The sparklines need only a count at each census: the totals, without the week bands.
+	const trend = levelTable(`waiting_list_totals_${SUFFIX[cadence]}`, scope.level);
 	const column = `${by}_code`;
 	const [rows, totals] = await Promise.all([
 		query(waitingListByValue({ cadence, asOf, filters: scope.filters, table, by: column })),
 		query(
-			waitingListTotalsByValue({ cadence, from, to, filters: scope.filters, table, by: column })
+			waitingListTotalsByValue({
+				cadence,
+				from,
+				to,
+				filters: scope.filters,
+				table: trend,
+				by: column
+			})
 		)
 	]);
 	const ends = periodEnds(cadence, from, to);
@@ -282,12 +291,20 @@ export const WAITS_QUERIES: PageQueries<WaitsViewData> = {
 		...BOTH('first_appointment_waits'),
 		...(Object.keys(WAITING_LIST_ATTRIBUTES) as WaitsAttribute[]).flatMap((a) =>
 			BOTH(`waiting_list_by_${a}`)
-		)
+		),
+		...BOTH('waiting_list_totals')
 	],
 	history: BOTH('waiting_list'),
 	levels: (filters, view) => {
 		const { level } = comparisonScope(compareBy(view), filters);
-		return [{ level, aggregates: BOTH('waiting_list'), history: BOTH('waiting_list') }];
+		// The census by week band of every one compared, and their totals at every census.
+		return [
+			{
+				level,
+				aggregates: [...BOTH('waiting_list'), ...BOTH('waiting_list_totals')],
+				history: BOTH('waiting_list_totals')
+			}
+		];
 	},
 	period: waitsPeriod,
 	run: waitsView,
