@@ -31,7 +31,12 @@ function pageTable(r: PageResult): string {
 			'',
 			''
 		],
-		['all charts drawn', msOr(cold.chartsDrawnMs), msOr(warm.chartsDrawnMs), '', ''],
+		[
+			'all charts drawn',
+			msOr(cold.chartsDrawnMs),
+			msOr(warm.chartsDrawnMs),
+			...b('all charts drawn')
+		],
 		[
 			'… Parquet requests on the main thread, first start → last end',
 			fetchSpan(cold.parquetFetch),
