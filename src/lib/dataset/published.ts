@@ -25,6 +25,11 @@ export class DamagedFileError extends DatasetError {
 }
 
 /** Dispatched on `window` when a request finds the page's version gone: look again now. */
+/** The server has no dataset in that folder (its manifest is 404): nothing is published there. */
+export class NoDatasetError extends DatasetError {
+	override name = 'NoDatasetError';
+}
+
 export const CHECK_VERSION_EVENT = 'pathway-insight:check-version';
 
 /** The version this page was reading has been removed from the server (404 under it). */
@@ -90,12 +95,12 @@ export async function currentVersion(root = '/data'): Promise<CurrentVersion> {
 	const response = await request(`${root}/manifest.json`, { cache: 'no-store' });
 	if (!response.ok) {
 		const message = await said(response);
-		throw new DatasetError(
-			message ||
-				(response.status === 404
-					? 'No dataset is published here yet. Run the pipeline (npm run pipeline) into the folder this server reads (PATHWAY_INSIGHT_DATA).'
-					: `The dataset could not be read (HTTP ${response.status}).`)
-		);
+		if (response.status === 404)
+			throw new NoDatasetError(
+				message ||
+					'No dataset is published here yet. Run the pipeline (npm run pipeline) into the folder this server reads (PATHWAY_INSIGHT_DATA).'
+			);
+		throw new DatasetError(message || `The dataset could not be read (HTTP ${response.status}).`);
 	}
 	const pointer = (await response.json().catch(() => null)) as Partial<CurrentVersion> | null;
 	if (typeof pointer?.version !== 'string' || !/^[A-Za-z0-9_-]+$/.test(pointer.version)) {

@@ -5,17 +5,21 @@
  * summarised by the same SQL as the metrics CLI. Served as the main dataset (`/data`) or as a
  * benchmark beside local data (`/data/benchmark`, `PATHWAY_INSIGHT_BENCHMARK`).
  */
-import { DatasetError, openPublished, type PublishedVersion } from '../dataset/published.ts';
+import {
+	DatasetError,
+	NoDatasetError,
+	openPublished,
+	type PublishedVersion
+} from '../dataset/published.ts';
 import type { MetricFilters } from '../metrics/filters.ts';
 import {
 	RTT_LIST_TABLES,
 	publishedBands,
 	publishedUnknownClockStart,
 	publishedWaitingList,
-	rttListColumns,
-	rttListLevel,
-	type RttListLevel
+	rttListColumns
 } from '../metrics/rtt-published.ts';
+import { aggregateLevel, partitionValues, type AggregateLevel } from '../metrics/levels.ts';
 import type { WaitingListSummaryRow } from '../metrics/waiting-list.ts';
 import { ALL_DATES, LoadedTable, type LoadStats } from './dataset.ts';
 import { engine } from './engine.ts';
@@ -59,8 +63,8 @@ async function openRtt(root: string): Promise<PublishedRtt> {
 			`The published RTT statistics under ${root} were imported by an older version: import the file again (npm run import:rtt).`
 		);
 	const stats: LoadStats = { rowGroups: 0, rows: 0 };
-	const tables = new Map<RttListLevel, LoadedTable>();
-	const table = (level: RttListLevel) => {
+	const tables = new Map<AggregateLevel, LoadedTable>();
+	const table = (level: AggregateLevel) => {
 		let t = tables.get(level);
 		if (!t) {
 			t = new LoadedTable(
@@ -95,9 +99,9 @@ async function openRtt(root: string): Promise<PublishedRtt> {
 		},
 		async figures(filters) {
 			const published: MetricFilters = { ...filters, priority: undefined };
-			const level = rttListLevel(published);
-			const codes = level === 'national' ? null : [published[level]].flat().filter(Boolean);
-			await table(level).load(started, ALL_DATES.min, ALL_DATES.max, codes as string[] | null);
+			const level = aggregateLevel(published);
+			const codes = level === 'national' ? null : partitionValues(level, published);
+			await table(level).load(started, ALL_DATES.min, ALL_DATES.max, codes);
 			const [[summary], [unknown], bands] = await Promise.all([
 				query(publishedWaitingList(published)),
 				query(publishedUnknownClockStart(published)),
@@ -135,10 +139,10 @@ export const BENCHMARK_ROOT = '/data/benchmark';
  * its manifest); a benchmark that cannot be read is an error, said as such.
  */
 export async function openBenchmark(): Promise<PublishedRtt | null> {
-	const response = await fetch(`${BENCHMARK_ROOT}/manifest.json`, {
-		method: 'HEAD',
-		cache: 'no-store'
-	}).catch(() => null);
-	if (!response || response.status === 404) return null;
-	return openPublishedRtt(BENCHMARK_ROOT);
+	try {
+		return await openPublishedRtt(BENCHMARK_ROOT);
+	} catch (error) {
+		if (error instanceof NoDatasetError) return null;
+		throw error;
+	}
 }

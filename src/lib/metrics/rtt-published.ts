@@ -7,6 +7,7 @@
  * percentage (docs/definitions.md "Waits (RTT)").
  */
 import { filterConditions, type MetricFilters } from './filters.ts';
+import { AGGREGATE_LEVELS, aggregateLevel, levelTable, type AggregateLevel } from './levels.ts';
 import { whereAll } from './sql.ts';
 import { waitingListSummaryFromBandsSql } from './waiting-list.ts';
 
@@ -20,29 +21,17 @@ export function rttSpecialtySql(column: string): string {
  * levels like our own aggregates (levels.ts): `rtt_list` one file per provider (month_end,
  * provider_code, commissioner_code, specialty_code, week_band, pathways), `rtt_list_commissioner`
  * one per commissioner (no provider_code) and `rtt_list_national` (specialty only). A null week
- * band holds the patients with an unknown clock start.
+ * band holds the patients with an unknown clock start. A view reads the least detailed level
+ * its filters allow (levels.ts `aggregateLevel`), as it does of our own aggregates.
  */
-export const RTT_LIST_TABLES = {
-	provider: 'rtt_list',
-	commissioner: 'rtt_list_commissioner',
-	national: 'rtt_list_national'
-} as const;
-
-export type RttListLevel = keyof typeof RTT_LIST_TABLES;
-
-/** The level a view of the published list reads: the least detailed one its filters allow. */
-export function rttListLevel(filters: MetricFilters): RttListLevel {
-	const set = (v: MetricFilters[keyof MetricFilters]) =>
-		v !== undefined && (typeof v === 'string' ? v !== '' : v.length > 0);
-	return set(filters.provider)
-		? 'provider'
-		: set(filters.commissioner)
-			? 'commissioner'
-			: 'national';
-}
+export const RTT_LIST_TABLES: Readonly<Record<AggregateLevel, string>> = Object.fromEntries(
+	AGGREGATE_LEVELS.map((level) => [level, levelTable('rtt_list', level)])
+) as Record<AggregateLevel, string>;
 
 /** The columns of each level's table, with their types, as the dashboard loads them. */
-export function rttListColumns(level: RttListLevel): Record<string, 'string' | 'date' | 'integer'> {
+export function rttListColumns(
+	level: AggregateLevel
+): Record<string, 'string' | 'date' | 'integer'> {
 	return {
 		month_end: 'date',
 		...(level === 'provider' ? { provider_code: 'string' } : {}),
@@ -60,7 +49,7 @@ export function rttListColumns(level: RttListLevel): Record<string, 'string' | '
 export function publishedWaitingList(filters: MetricFilters = {}): string {
 	return `WITH bands AS (
   SELECT week_band, CAST(SUM(pathways) AS DOUBLE) AS n
-  FROM ${RTT_LIST_TABLES[rttListLevel(filters)]}
+  FROM ${RTT_LIST_TABLES[aggregateLevel(filters)]}
   ${whereAll([...filterConditions(filters), 'week_band IS NOT NULL'])}
   GROUP BY week_band
 ),
@@ -70,7 +59,7 @@ ${waitingListSummaryFromBandsSql()}`;
 /** The published list by week band under these filters (band, pathways), for its chart. */
 export function publishedBands(filters: MetricFilters = {}): string {
 	return `SELECT week_band, CAST(SUM(pathways) AS DOUBLE) AS pathways
-FROM ${RTT_LIST_TABLES[rttListLevel(filters)]}
+FROM ${RTT_LIST_TABLES[aggregateLevel(filters)]}
 ${whereAll([...filterConditions(filters), 'week_band IS NOT NULL'])}
 GROUP BY week_band
 ORDER BY week_band`;
@@ -79,6 +68,6 @@ ORDER BY week_band`;
 /** Incomplete pathways with an unknown clock start, under the same filters: one row, `n`. */
 export function publishedUnknownClockStart(filters: MetricFilters = {}): string {
 	return `SELECT CAST(COALESCE(SUM(pathways), 0) AS DOUBLE) AS n
-FROM ${RTT_LIST_TABLES[rttListLevel(filters)]}
+FROM ${RTT_LIST_TABLES[aggregateLevel(filters)]}
 ${whereAll([...filterConditions(filters), 'week_band IS NULL'])}`;
 }
