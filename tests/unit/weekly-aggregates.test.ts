@@ -38,8 +38,10 @@ import {
 	firstAppointmentsByPriority,
 	WAITING_LIST_ATTRIBUTES,
 	waitingListAt,
+	waitingListByAttributes,
 	waitingListByValue,
 	waitingListSeries,
+	waitingListTotalsSeries,
 	waitsFlows,
 	type MetricFilters
 } from '../../src/lib/metrics/index.ts';
@@ -451,6 +453,66 @@ ${whereAll([`${key} = DATE '${asOf}'`, ...filterConditions(filters)])}`);
 						6
 					);
 				}
+			}
+		}
+	);
+
+	it.each(FILTERS)(
+		'the trend from the totals equals the trend from the week bands, both cadences, filters %j',
+		async (filters) => {
+			for (const [cadence, from, to] of [
+				['week', '2024-01-01', '2024-12-29'],
+				['month', '2024-01-01', '2024-12-31']
+			] as const) {
+				const suffix = cadence === 'week' ? 'weekly' : 'monthly';
+				const range = { cadence, from, to, filters };
+				const bands = await query(
+					waitingListSeries({ ...range, table: table(`waiting_list_${suffix}`, filters) })
+				);
+				const totals = await query(
+					waitingListTotalsSeries({
+						...range,
+						table: table(`waiting_list_totals_${suffix}`, filters)
+					})
+				);
+				if (filters.provider !== 'NOPE') expect(totals.length, cadence).toBeGreaterThan(11);
+				expect(totals, cadence).toEqual(
+					bands.map((r) => ({
+						period_end: r.period_end,
+						total: r.total,
+						within_18_weeks_pct: r.within_18_weeks_pct,
+						over_52_weeks: r.over_52_weeks
+					}))
+				);
+			}
+		}
+	);
+
+	it.each(FILTERS)(
+		'the list by every attribute in one query equals each attribute’s own, filters %j',
+		async (filters) => {
+			for (const cadence of ['week', 'month'] as const) {
+				const suffix = cadence === 'week' ? 'weekly' : 'monthly';
+				const asOf = cadence === 'week' ? '2024-06-30' : '2024-05-31';
+				const attributes = Object.entries(WAITING_LIST_ATTRIBUTES).map(([name, { column }]) => ({
+					attribute: name,
+					column,
+					table: table(`waiting_list_by_${name}_${suffix}`, filters)
+				}));
+				const together = await query(
+					waitingListByAttributes({ cadence, asOf, filters, tables: attributes })
+				);
+				const apart = [];
+				for (const { attribute, column, table: t } of attributes)
+					for (const row of await query(
+						waitingListByValue({ cadence, asOf, filters, table: t, by: column })
+					))
+						apart.push({ attribute, ...row });
+				if (filters.provider !== 'NOPE') expect(apart.length, cadence).toBeGreaterThan(10);
+				const byName = (rows: Record<string, unknown>[]) =>
+					attributes.map(({ attribute }) => rows.filter((r) => r.attribute === attribute));
+				expect(together.length, cadence).toBe(apart.length);
+				expect(byName(together), cadence).toEqual(byName(apart));
 			}
 		}
 	);

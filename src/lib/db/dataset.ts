@@ -24,6 +24,7 @@ import {
 	periodColumnOf,
 	periodsToLoad,
 	type LoadedAggregate,
+	type StockReads,
 	type ViewPeriod
 } from '../metrics/aggregates.ts';
 import {
@@ -41,6 +42,7 @@ import {
 	VersionGoneError,
 	type PublishedVersion
 } from '../dataset/published.ts';
+import { periodEnds } from '../metrics/cadence.ts';
 import { arrowFromFolded } from './arrow-columns.ts';
 import { engine, type Engine } from './engine.ts';
 import { decodeParquet } from './parquet-pool.ts';
@@ -67,13 +69,14 @@ export interface OpenDataset {
 	/**
 	 * Loads what a view of this census, period and filters needs (once; later calls for data
 	 * already loaded return at once): of each aggregate of the period's cadence, its census or
-	 * period, and every census of the period for those in `history` (a trend).
+	 * period, and of the stocks in `reads` every census of the period (`history`: a trend) or the
+	 * census before too (`previous`).
 	 */
 	prepare(
 		period: ViewPeriod,
 		filters?: MetricFilters,
 		aggregates?: readonly LoadedAggregate[],
-		history?: readonly LoadedAggregate[]
+		reads?: StockReads
 	): Promise<void>;
 	/**
 	 * Loads every file of one level (every provider's, or every commissioner's) of these
@@ -83,7 +86,7 @@ export interface OpenDataset {
 		period: ViewPeriod,
 		level: AggregateLevel,
 		aggregates: readonly LoadedAggregate[],
-		history?: readonly LoadedAggregate[]
+		reads?: StockReads
 	): Promise<void>;
 	/**
 	 * When the provider and commissioner levels' rows for this census and period are few (a trust
@@ -94,7 +97,7 @@ export interface OpenDataset {
 	prefetch(
 		period: ViewPeriod,
 		aggregates?: readonly LoadedAggregate[],
-		history?: readonly LoadedAggregate[]
+		reads?: StockReads
 	): Promise<void>;
 	/**
 	 * Loads one provider's rows of event-level tables (`pathways`, `appointments`, …) into the
@@ -309,9 +312,9 @@ export class LoadedTable {
 					types: this.#spec,
 					counts: [...this.#reading.counts],
 					column: this.#reading.column,
-					// A period (not one census week) needs every row group of a file sorted by its
-					// filters first: a small one comes whole, footer and all, in one request.
-					whole: min !== max,
+					// A period (more than a census and the one before it) needs most row groups of
+					// a file: a small one comes whole, footer and all, in one request.
+					whole: Date.parse(max) - Date.parse(min) > 31 * 86_400_000,
 					constants: this.#partitionColumn(f)
 				},
 				// Each aggregate's files go to its own Parquet worker.
@@ -354,7 +357,8 @@ async function open(root: string): Promise<OpenDataset> {
 			`The published dataset holds NHS England's RTT statistics for ${manifest.month ?? 'one month'} (npm run import:rtt), counts by week band and no events: this page needs a dataset published from an event extract (npm run pipeline).`
 		);
 	}
-	if (!manifest.dataPeriod) {
+	const { dataPeriod } = manifest;
+	if (!dataPeriod) {
 		throw new DatasetError(
 			'The published dataset holds no events, so there is nothing to show: publish a dataset from an extract with events (npm run pipeline).'
 		);
@@ -384,8 +388,15 @@ async function open(root: string): Promise<OpenDataset> {
 	const started = engine();
 	started.catch(() => {});
 	const query: QueryRows = async (sql) => {
-		const result = await (await started).query(sql);
-		return result.toArray().map((row) => row.toJSON() as Record<string, unknown>);
+		const db = await started;
+		const sent = performance.now();
+		const result = await db.query(sql);
+		const rows = result.toArray().map((row) => row.toJSON() as Record<string, unknown>);
+		// For npm run bench: each query's time in the engine, queueing included, with its start.
+		performance.measure(`pathway-insight:query:${sql.replace(/\s+/g, ' ').slice(0, 120)}`, {
+			start: sent
+		});
+		return rows;
 	};
 	const aggregates = LOADED_AGGREGATES;
 	// Every level's table is made, empty, as soon as the engine is up: a view's first drill-down
@@ -401,11 +412,11 @@ async function open(root: string): Promise<OpenDataset> {
 		level: AggregateLevel,
 		partitions: readonly string[] | null,
 		names: readonly LoadedAggregate[],
-		history: readonly LoadedAggregate[]
+		reads: StockReads
 	) => {
 		await Promise.all(
 			names.map((aggregate) => {
-				const range = periodsToLoad(aggregate, period, history.includes(aggregate));
+				const range = periodsToLoad(aggregate, period, reads);
 				return range && table(aggregate, level).load(started, range.min, range.max, partitions);
 			})
 		);
@@ -419,7 +430,7 @@ async function open(root: string): Promise<OpenDataset> {
 		period: ViewPeriod,
 		filters: MetricFilters = {},
 		names: readonly LoadedAggregate[] = aggregates,
-		history: readonly LoadedAggregate[] = []
+		reads: StockReads = {}
 	) => {
 		active++;
 		try {
@@ -429,7 +440,7 @@ async function open(root: string): Promise<OpenDataset> {
 				level,
 				level === 'national' ? null : partitionValues(level, filters),
 				names,
-				history
+				reads
 			);
 		} finally {
 			if (--active === 0) {
@@ -440,13 +451,16 @@ async function open(root: string): Promise<OpenDataset> {
 		}
 	};
 	/**
-	 * The rows the detailed levels hold for the weeks loaded: each aggregate's rows at those
-	 * levels, times the share of its national rows the weeks hold (known once they are loaded).
+	 * The rows the detailed levels hold for what a period reads: each aggregate's rows at those
+	 * levels, times the share of the data's censuses (or periods) the period reads of it.
 	 */
-	const detailedRows = (names: readonly LoadedAggregate[]) =>
+	const detailedRows = (period: ViewPeriod, names: readonly LoadedAggregate[], reads: StockReads) =>
 		names.reduce((sum, aggregate) => {
-			const national = manifest.tables[levelTable(aggregate, 'national')]?.rows ?? 0;
-			const share = national ? table(aggregate, 'national').rowsLoaded / national : 1;
+			const range = periodsToLoad(aggregate, period, reads);
+			const cadence = period.cadence ?? 'week';
+			const all = periodEnds(cadence, dataPeriod.from, dataPeriod.to).length;
+			if (!range || !all) return sum;
+			const share = periodEnds(cadence, range.min, range.max).length / all;
 			const rows = (['provider', 'commissioner'] as const).reduce(
 				(n, level) => n + (manifest.tables[levelTable(aggregate, level)]?.rows ?? 0),
 				0
@@ -458,23 +472,23 @@ async function open(root: string): Promise<OpenDataset> {
 	const prefetchPeriod = async (
 		period: ViewPeriod,
 		names: readonly LoadedAggregate[],
-		history: readonly LoadedAggregate[]
+		reads: StockReads
 	) => {
-		await loadLevel(period, 'national', null, names, history);
-		if (detailedRows(names) > prefetchLimit()) return;
+		await loadLevel(period, 'national', null, names, reads);
+		if (detailedRows(period, names, reads) > prefetchLimit()) return;
 		// Every file of each level in one load: decoding them together is quicker than one
 		// provider at a time, which made the bench's changes of filter wait on the main thread.
 		await quiet();
 		for (const level of ['provider', 'commissioner'] as const)
-			await loadLevel(period, level, null, names, history);
+			await loadLevel(period, level, null, names, reads);
 	};
 	let prefetching: Promise<void> = Promise.resolve();
 	const prefetch = (
 		period: ViewPeriod,
 		names: readonly LoadedAggregate[] = aggregates,
-		history: readonly LoadedAggregate[] = []
+		reads: StockReads = {}
 	) => {
-		prefetching = prefetching.then(() => prefetchPeriod(period, names, history)).catch(() => {});
+		prefetching = prefetching.then(() => prefetchPeriod(period, names, reads)).catch(() => {});
 		return prefetching;
 	};
 	return {
@@ -485,8 +499,8 @@ async function open(root: string): Promise<OpenDataset> {
 		loaded,
 		engine: () => started,
 		prepare,
-		prepareLevel: (period, level, names, history = []) =>
-			loadLevel(period, level, null, names, history),
+		prepareLevel: (period, level, names, reads = {}) =>
+			loadLevel(period, level, null, names, reads),
 		prefetch,
 		async prepareFacts(provider, specs) {
 			await Promise.all(

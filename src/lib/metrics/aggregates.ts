@@ -12,7 +12,7 @@
  */
 import { DIMENSION_COLUMNS } from './filters.ts';
 import { appointmentsWeekly } from './appointments-weekly.ts';
-import { PERIOD_COLUMN, type Cadence } from './cadence.ts';
+import { PERIOD_COLUMN, previousPeriodEnd, type Cadence } from './cadence.ts';
 import { clockFlows, clockFlowsWeekly } from './clock-flows-weekly.ts';
 import { clockStopWaits, firstAppointmentWaits } from './completed-waits.ts';
 import { stageFlowsWeekly } from './stage-flows-weekly.ts';
@@ -164,7 +164,7 @@ export const AGGREGATES = [
 			breakdown: {} as Record<string, ColumnType>,
 			counts: ['pathways', 'within_18_weeks', 'over_52_weeks'],
 			reads: 'census' as const,
-			loads: { breakdown: [], counts: ['pathways'] }
+			loads: { breakdown: [], counts: ['pathways', 'within_18_weeks', 'over_52_weeks'] }
 		}
 	])
 ] as const satisfies readonly AggregateSpec[];
@@ -233,17 +233,30 @@ export interface ViewPeriod {
 	to: string;
 }
 
+/** Which censuses of its stocks a view reads beyond its census. */
+export interface StockReads {
+	/** The stocks read at every census of the period (a trend). */
+	history?: readonly LoadedAggregate[];
+	/** The stocks read at the census before it too (a change since then). */
+	previous?: readonly LoadedAggregate[];
+}
+
 /**
  * The period ends (in its period column, inclusive) a view reads of an aggregate: for a stock,
- * the census (or, for a trend, `history`, every census of the period); for a flow, every period
- * of the period. Null for an aggregate of the other cadence: the view reads none of it.
+ * the census (or, in `reads.previous`, the census before it and the census; in `reads.history`,
+ * every census of the period); for a flow, every period of the period. Null for an aggregate of
+ * the other cadence: the view reads none of it.
  */
 export function periodsToLoad(
-	name: string,
+	name: LoadedAggregate,
 	{ cadence = 'week', asOf, from, to }: ViewPeriod,
-	history = false
+	reads: StockReads = {}
 ): { min: string; max: string } | null {
 	const spec = aggregateSpec(name);
 	if (spec.cadence !== cadence) return null;
-	return spec.reads === 'census' && !history ? { min: asOf, max: asOf } : { min: from, max: to };
+	if (spec.reads !== 'census' || reads.history?.includes(name)) return { min: from, max: to };
+	return {
+		min: reads.previous?.includes(name) ? previousPeriodEnd(cadence, asOf) : asOf,
+		max: asOf
+	};
 }

@@ -38,6 +38,11 @@ export function periodEndOnOrBefore(cadence: Cadence, date: string): string {
 	return cadence === 'week' ? weekEndOnOrBefore(date) : monthEndOnOrBefore(date);
 }
 
+/** The census before `asOf` at this cadence: a week, or a month end, earlier. */
+export function previousPeriodEnd(cadence: Cadence, asOf: string): string {
+	return cadence === 'week' ? addDays(asOf, -7) : addMonths(asOf, -1);
+}
+
 /** Every period end (of this cadence) from the one ending the period of `from` to `to`. */
 export function periodEnds(cadence: Cadence, from: string, to: string): string[] {
 	const ends: string[] = [];

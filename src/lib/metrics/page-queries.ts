@@ -3,7 +3,7 @@
  * it: the aggregates its queries read, the queries, the figures of a view nothing matches, and
  * the figures published with the dataset for its default view. A page is this and its markup.
  */
-import type { ColumnType, LoadedAggregate, ViewPeriod } from './aggregates.ts';
+import type { ColumnType, LoadedAggregate, StockReads, ViewPeriod } from './aggregates.ts';
 import type { MetricFilters } from './filters.ts';
 import type { AggregateLevel } from './levels.ts';
 import type { QueryRows } from './overview.ts';
@@ -16,10 +16,9 @@ export interface PageView {
 }
 
 /** A whole level of some aggregates, for a view that compares its providers or commissioners. */
-export interface LevelLoad {
+export interface LevelLoad extends StockReads {
 	level: AggregateLevel;
 	aggregates: readonly LoadedAggregate[];
-	history?: readonly LoadedAggregate[];
 }
 
 /** One provider's rows of event-level tables, with the columns each is read by. */
@@ -28,14 +27,16 @@ export interface FactsLoad {
 	tables: Readonly<Record<string, Readonly<Record<string, ColumnType>>>>;
 }
 
-export interface PageQueries<T> {
+/**
+ * `history` and `previous` (StockReads): of the aggregates, the stocks whose every census in the
+ * period the queries read (a trend), and those read at the census before too (a change since).
+ */
+export interface PageQueries<T> extends StockReads {
 	/**
 	 * The aggregates (aggregates.ts) the queries read: nothing else is loaded, and of these only
 	 * those of the view's cadence.
 	 */
 	aggregates: readonly LoadedAggregate[];
-	/** Of those, the stocks whose every census in the period the queries read (a trend). */
-	history?: readonly LoadedAggregate[];
 	/**
 	 * The census and period a view shows, for a dataset whose events end on `dataEnd`; by
 	 * default the overview's (the week end on or before the census asked for, and 52 weeks).

@@ -74,10 +74,12 @@ function overWeeksSql(weeks: number): string {
  * The summary of a waiting list from its band counts: the CTE `bands` (`week_band`, `n` as
  * DOUBLE) must come first. Shared by the pathway-level and the aggregate summaries, so they
  * cannot drift apart. Ends a `WITH` list: append it after `bands AS (…),`. With `key` (a column
- * of `bands`, such as `week_end`), one row per value of it, in order; without, one row.
+ * of `bands`, such as `week_end`, or several), one row per value of it, in order; without, one
+ * row.
  */
-export function waitingListSummaryFromBandsSql(key?: string): string {
-	const k = key ? sqlIdentifier(key) : null;
+export function waitingListSummaryFromBandsSql(key?: string | readonly string[]): string {
+	const keys = (key === undefined ? [] : typeof key === 'string' ? [key] : key).map(sqlIdentifier);
+	const k = keys.length ? keys.join(', ') : null;
 	const over = k ? `PARTITION BY ${k} ` : '';
 	return `cumulative AS (
   SELECT ${k ? `${k}, ` : ''}week_band, n,

@@ -10,7 +10,7 @@ import { aggregateLevel, levelTable } from './levels.ts';
 import type { QueryRows } from './overview.ts';
 import { RTT_STANDARD_PCT } from './rtt.ts';
 import { spcChart, type SpcChart, type SpcRule, type SpcSpecial } from './spc.ts';
-import { waitingListSeries } from './waits.ts';
+import { waitingListSeries, waitingListTotalsSeries } from './waits.ts';
 
 export interface SeriesPoint {
 	periodEnd: string;
@@ -84,13 +84,35 @@ function forCli(chart: SpcChart): SeriesSpc {
 	};
 }
 
-/** The trend's points, from the waiting-list aggregate of the cadence at the filters' level. */
+/**
+ * The trend's points at the filters' level: from the waiting list by week band (every field), or,
+ * with `percentiles: false`, from its totals (the list, % within 18 weeks and over 52 weeks,
+ * the median and 92nd percentile null), a fraction of the rows to load and read. The page's
+ * charts need only those; the metrics CLI prints every field.
+ */
 export async function waitsSeriesPoints(
 	query: QueryRows,
-	{ cadence, from, to, filters = {} }: Omit<SeriesParams, 'target' | 'rebase'>
+	{ cadence, from, to, filters = {} }: Omit<SeriesParams, 'target' | 'rebase'>,
+	{ percentiles = true }: { percentiles?: boolean } = {}
 ): Promise<SeriesPoint[]> {
-	const table = levelTable(`waiting_list_${SUFFIX[cadence]}`, aggregateLevel(filters));
-	const rows = await query(waitingListSeries({ cadence, from, to, filters, table }));
+	const level = aggregateLevel(filters);
+	const rows = await query(
+		percentiles
+			? waitingListSeries({
+					cadence,
+					from,
+					to,
+					filters,
+					table: levelTable(`waiting_list_${SUFFIX[cadence]}`, level)
+				})
+			: waitingListTotalsSeries({
+					cadence,
+					from,
+					to,
+					filters,
+					table: levelTable(`waiting_list_totals_${SUFFIX[cadence]}`, level)
+				})
+	);
 	const byEnd = new Map(rows.map((r) => [r.period_end as string, r]));
 	return periodEnds(cadence, from, to).map((periodEnd) => {
 		const r = byEnd.get(periodEnd);

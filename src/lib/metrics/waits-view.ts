@@ -6,11 +6,9 @@
  * each patient attribute. The page's own settings (the interim target, limits rebased) change
  * only how the figures are drawn, so they are applied in the page, not here.
  */
-import { addMonths } from './months.ts';
-import { addDays } from './period.ts';
 import type { LoadedAggregate, ViewPeriod } from './aggregates.ts';
 import { WAITING_LIST_ATTRIBUTES } from './aggregates.ts';
-import { periodEndOnOrBefore, periodEnds, type Cadence } from './cadence.ts';
+import { periodEndOnOrBefore, periodEnds, previousPeriodEnd, type Cadence } from './cadence.ts';
 import type { MetricFilters } from './filters.ts';
 import { aggregateLevel, levelTable, type AggregateLevel } from './levels.ts';
 import { monthsEnding } from './months.ts';
@@ -21,8 +19,9 @@ import {
 	censusBands,
 	completedWaits,
 	firstAppointmentsByPriority,
-	waitingListAt,
+	waitingListByAttributes,
 	waitingListByValue,
+	waitingListSeries,
 	waitingListTotalsByValue,
 	waitsFlows
 } from './waits.ts';
@@ -109,11 +108,6 @@ export function waitsPeriod(dataEnd: string, view: PageView): ViewPeriod {
 	return { cadence, asOf, ...(cadence === 'week' ? weeksEnding(asOf) : monthsEnding(asOf)) };
 }
 
-/** The census before `asOf` at this cadence. */
-export function previousCensus(cadence: Cadence, asOf: string): string {
-	return cadence === 'week' ? addDays(asOf, -7) : addMonths(asOf, -1);
-}
-
 const EMPTY_SUMMARY: WaitingListSummaryRow = {
 	total: 0,
 	within_18_weeks_pct: null,
@@ -124,6 +118,14 @@ const EMPTY_SUMMARY: WaitingListSummaryRow = {
 	median_weeks: null,
 	p92_weeks: null
 };
+
+/** The summary at one census of a series' rows (nobody waiting, when it has none). */
+function censusSummary(rows: Record<string, unknown>[], asOf: string): WaitingListSummaryRow {
+	const row = rows.find((r) => r.period_end === asOf);
+	if (!row) return EMPTY_SUMMARY;
+	const { period_end: _, ...summary } = row;
+	return summary as unknown as WaitingListSummaryRow;
+}
 
 /** The waits page's figures for one view. */
 export async function waitsView(
@@ -136,45 +138,46 @@ export async function waitsView(
 	const level = aggregateLevel(filters);
 	const table = (name: string) => levelTable(`${name}_${SUFFIX[cadence]}`, level);
 	const list = table('waiting_list');
-	const previousAsOf = previousCensus(cadence, asOf);
+	const previousAsOf = previousPeriodEnd(cadence, asOf);
 	const range = { cadence, from, to, filters };
 	const attributes = Object.entries(WAITING_LIST_ATTRIBUTES) as [
 		WaitsAttribute,
 		(typeof WAITING_LIST_ATTRIBUTES)[WaitsAttribute]
 	][];
-	const [compared, current, previous, series, bands, flows, completed, first, ...fair] =
-		await Promise.all([
-			comparison(query, period, filters, compareBy(view)),
-			query(waitingListAt({ cadence, asOf, filters, table: list })),
-			query(waitingListAt({ cadence, asOf: previousAsOf, filters, table: list })),
-			waitsSeriesPoints(query, range),
-			query(censusBands({ cadence, asOf, filters, table: list, by: 'priority' })),
-			query(
-				waitsFlows({
-					...range,
-					flows: table('clock_flows'),
-					stops: table('clock_stop_waits')
-				})
-			),
-			query(completedWaits({ ...range, table: table('clock_stop_waits') })),
-			query(firstAppointmentsByPriority({ ...range, table: table('first_appointment_waits') })),
-			...attributes.map(([name, { column }]) =>
-				query(
-					waitingListByValue({
-						cadence,
-						asOf,
-						filters,
-						table: table(`waiting_list_by_${name}`),
-						by: column
-					})
-				)
-			)
-		]);
+	const [compared, headline, series, bands, flows, completed, first, fair] = await Promise.all([
+		comparison(query, period, filters, compareBy(view)),
+		// The census and the one before it: the only two in the range.
+		query(waitingListSeries({ cadence, from: previousAsOf, to: asOf, filters, table: list })),
+		// The charts draw the list and % within 18 weeks: the totals give them.
+		waitsSeriesPoints(query, range, { percentiles: false }),
+		query(censusBands({ cadence, asOf, filters, table: list, by: 'priority' })),
+		query(
+			waitsFlows({
+				...range,
+				flows: table('clock_flows'),
+				stops: table('clock_stop_waits')
+			})
+		),
+		query(completedWaits({ ...range, table: table('clock_stop_waits') })),
+		query(firstAppointmentsByPriority({ ...range, table: table('first_appointment_waits') })),
+		query(
+			waitingListByAttributes({
+				cadence,
+				asOf,
+				filters,
+				tables: attributes.map(([name, { column }]) => ({
+					attribute: name,
+					table: table(`waiting_list_by_${name}`),
+					column
+				}))
+			})
+		)
+	]);
 	return {
 		comparison: compared as WaitsViewData['comparison'],
 		headline: {
-			current: current[0] as unknown as WaitingListSummaryRow,
-			previous: previous[0] as unknown as WaitingListSummaryRow,
+			current: censusSummary(headline, asOf),
+			previous: censusSummary(headline, previousAsOf),
 			previousAsOf
 		},
 		series,
@@ -187,7 +190,12 @@ export async function waitsView(
 		completed: completed as unknown as CompletedRow[],
 		firstAppointments: first as unknown as FirstAppointmentRow[],
 		fairness: Object.fromEntries(
-			attributes.map(([name], i) => [name, fair[i] as unknown as AttributeRow[]])
+			attributes.map(([name]) => [
+				name,
+				fair
+					.filter((r) => r.attribute === name)
+					.map(({ attribute: _, ...r }) => r as unknown as AttributeRow)
+			])
 		) as Record<WaitsAttribute, AttributeRow[]>
 	};
 }
@@ -267,7 +275,7 @@ export function emptyWaitsView({ cadence = 'week', asOf }: ViewPeriod): WaitsVie
 		headline: {
 			current: EMPTY_SUMMARY,
 			previous: EMPTY_SUMMARY,
-			previousAsOf: previousCensus(cadence, asOf)
+			previousAsOf: previousPeriodEnd(cadence, asOf)
 		},
 		series: [],
 		bands: [],
@@ -294,7 +302,10 @@ export const WAITS_QUERIES: PageQueries<WaitsViewData> = {
 		),
 		...BOTH('waiting_list_totals')
 	],
-	history: BOTH('waiting_list'),
+	// The trend from the totals at every census; the list by week band at the census and the
+	// one before (the headline's changes).
+	history: BOTH('waiting_list_totals'),
+	previous: BOTH('waiting_list'),
 	levels: (filters, view) => {
 		const { level } = comparisonScope(compareBy(view), filters);
 		// The census by week band of every one compared, and their totals at every census.

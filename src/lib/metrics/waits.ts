@@ -75,6 +75,30 @@ ${waitingListSummaryFromBandsSql('period_end')}`;
 }
 
 /**
+ * The waiting list's size, % within 18 weeks and count over 52 weeks at every census of the
+ * range, from the totals aggregate (the same counts without the week bands, so a trend reads one
+ * row per census and filter value): `period_end`, `total`, `within_18_weeks_pct`,
+ * `over_52_weeks`, one row per period end with anyone waiting, in order. The percentage is
+ * worked out as the band summary works it out, so the two give the same number.
+ */
+export function waitingListTotalsSeries({ cadence, from, to, filters, table }: RangeQuery): string {
+	const key = PERIOD_COLUMN[cadence];
+	return `SELECT strftime(${key}, '%Y-%m-%d') AS period_end, total,
+       CASE WHEN total > 0 THEN 100.0 * within_18 / total END AS within_18_weeks_pct,
+       over_52_weeks
+FROM (
+  SELECT ${key}, CAST(SUM(pathways) AS DOUBLE) AS total,
+         CAST(SUM(within_18_weeks) AS DOUBLE) AS within_18,
+         CAST(SUM(over_52_weeks) AS DOUBLE) AS over_52_weeks
+  FROM ${sqlIdentifier(table)}
+  ${whereAll([periodIn(cadence, from, to), ...filterConditions(filters)])}
+  GROUP BY ${key}
+)
+WHERE total > 0
+ORDER BY period_end`;
+}
+
+/**
  * The waiting list summary at the census for each value of a column (a patient attribute, a
  * priority, a provider): `value` (text, null where not recorded) then the summary's fields.
  */
@@ -86,6 +110,37 @@ ${waitingListSummaryFromBandsSql('value').replace(
 	/ORDER BY "?value"?$/,
 	'ORDER BY TRY_CAST(value AS INTEGER) NULLS LAST, value NULLS LAST'
 )}`;
+}
+
+/**
+ * The waiting list summary at the census for each value of several attributes, each from its own
+ * table (the list by IMD decile, by ethnicity, …), in one query: `attribute` (its name in
+ * `tables`), `value` (text, null where not recorded), then the summary's fields; by attribute,
+ * values in order, not recorded last. The same figures as {@link waitingListByValue} on each
+ * table, for one query's cost instead of one per attribute.
+ */
+export function waitingListByAttributes({
+	cadence,
+	asOf,
+	filters,
+	tables
+}: Omit<CensusQuery, 'table'> & {
+	tables: readonly { attribute: string; table: string; column: string }[];
+}): string {
+	const bands = tables
+		.map(
+			({ attribute, table, column }) =>
+				`SELECT ${sqlString(attribute)} AS attribute, value, week_band, pathways AS n
+  FROM (${censusBands({ cadence, asOf, filters, table, by: column })})`
+		)
+		.join('\n  UNION ALL\n  ');
+	return `SELECT * FROM (
+WITH bands AS (
+  ${bands}
+),
+${waitingListSummaryFromBandsSql(['attribute', 'value'])}
+)
+ORDER BY attribute, TRY_CAST(value AS INTEGER) NULLS LAST, value NULLS LAST`;
 }
 
 /** The stop reasons of each group of clock stops (docs/definitions.md). */

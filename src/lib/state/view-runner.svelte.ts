@@ -165,10 +165,10 @@ export class ViewRunner<T> {
 			noFilters && opened.firstView ? queries.published?.(opened.firstView, period, view) : null;
 		if (first) {
 			this.#shown(first, search);
-			// Warm the engine with this view's weeks, so the first change of filter is quick.
-			opened
-				.prepare(period, {}, queries.aggregates, queries.history)
-				.then(() => opened.prefetch(period, queries.aggregates, queries.history))
+			// Warm the engine with this view's weeks (and the levels it compares), so the first
+			// change of filter is quick.
+			this.#load(opened, period, {}, view)
+				.then(() => opened.prefetch(period, queries.aggregates, queries))
 				.then(() => this.#warm(opened, period))
 				.catch(() => {})
 				// For npm run bench: the page's background loading is done.
@@ -186,19 +186,7 @@ export class ViewRunner<T> {
 			return;
 		}
 		this.updating = true;
-		opened
-			.prepare(period, filters, queries.aggregates, queries.history)
-			.then(() =>
-				Promise.all(
-					(queries.levels?.(filters, view) ?? []).map((l) =>
-						opened.prepareLevel(period, l.level, l.aggregates, l.history)
-					)
-				)
-			)
-			.then(() => {
-				const facts = queries.facts?.(filters, view);
-				return facts && opened.prepareFacts(facts.provider, facts.tables);
-			})
+		this.#load(opened, period, filters, view)
 			.then(() => queries.run(opened.query, period, filters, view))
 			.then(
 				(value) => {
@@ -207,7 +195,7 @@ export class ViewRunner<T> {
 						this.#answers.delete(this.#answers.keys().next().value!);
 					if (mine === this.#ticket) this.#shown(value, search);
 					// A small dataset's other providers and commissioners, for the next change.
-					opened.prefetch(period, queries.aggregates, queries.history).catch(() => {});
+					opened.prefetch(period, queries.aggregates, queries).catch(() => {});
 				},
 				(error) => {
 					if (mine !== this.#ticket) return;
@@ -217,6 +205,25 @@ export class ViewRunner<T> {
 					this.updating = false;
 				}
 			);
+	}
+
+	/** Loads what a view reads: its level's aggregates, any whole levels, any event-level rows. */
+	async #load(
+		opened: OpenDataset,
+		period: ViewPeriod,
+		filters: MetricFilters,
+		view: PageView
+	): Promise<void> {
+		const queries = this.#queries;
+		const facts = queries.facts?.(filters, view);
+		// All at once: each table's files are fetched and decoded in a worker of its own.
+		await Promise.all([
+			opened.prepare(period, filters, queries.aggregates, queries),
+			...(queries.levels?.(filters, view) ?? []).map((l) =>
+				opened.prepareLevel(period, l.level, l.aggregates, l)
+			),
+			facts && opened.prepareFacts(facts.provider, facts.tables)
+		]);
 	}
 
 	/**
@@ -243,7 +250,7 @@ export class ViewRunner<T> {
 					this.#periodOf(dataPeriod.to, next),
 					next.filters,
 					this.#queries.aggregates,
-					this.#queries.history
+					this.#queries
 				)
 				.catch(() => {});
 		goto(`${location.pathname}${viewSearch(next)}`, { keepFocus: true, noScroll: true });
