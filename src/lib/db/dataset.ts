@@ -454,11 +454,15 @@ async function open(root: string): Promise<OpenDataset> {
 	 * The rows the detailed levels hold for what a period reads: each aggregate's rows at those
 	 * levels, times the share of the data's censuses (or periods) the period reads of it.
 	 */
-	const detailedRows = (period: ViewPeriod, names: readonly LoadedAggregate[], reads: StockReads) =>
-		names.reduce((sum, aggregate) => {
+	const detailedRows = (
+		period: ViewPeriod,
+		names: readonly LoadedAggregate[],
+		reads: StockReads
+	) => {
+		const cadence = period.cadence ?? 'week';
+		const all = periodEnds(cadence, dataPeriod.from, dataPeriod.to).length;
+		return names.reduce((sum, aggregate) => {
 			const range = periodsToLoad(aggregate, period, reads);
-			const cadence = period.cadence ?? 'week';
-			const all = periodEnds(cadence, dataPeriod.from, dataPeriod.to).length;
 			if (!range || !all) return sum;
 			const share = periodEnds(cadence, range.min, range.max).length / all;
 			const rows = (['provider', 'commissioner'] as const).reduce(
@@ -467,6 +471,7 @@ async function open(root: string): Promise<OpenDataset> {
 			);
 			return sum + rows * share;
 		}, 0);
+	};
 	const partitionsOf = (name: string) =>
 		[...new Set((manifest.tables[name]?.files ?? []).flatMap((f) => f.partition ?? []))].sort();
 	const prefetchPeriod = async (
