@@ -394,28 +394,24 @@ describe.each(['native', 'wasm'])('the waits page’s aggregates on %s', (engine
 		'the month-end census and the monthly trend equal the pathways’ waiting list, filters %j',
 		async (filters) => {
 			for (const asOf of MONTH_ENDS) {
-				const [monthly] = await query(
-					waitingListAt({
-						cadence: 'month',
-						asOf,
-						filters,
-						table: table('waiting_list_monthly', filters)
-					})
-				);
+				const monthly = await waitingListAt(query, {
+					cadence: 'month',
+					asOf,
+					filters,
+					table: table('waiting_list_monthly', filters)
+				});
 				const [direct] = await query(
 					waitingListSummary({ asOf, filters, pathways: 'syn_pathways' })
 				);
 				expect(monthly, asOf).toEqual(direct);
 			}
-			const series = await query(
-				waitingListSeries({
-					cadence: 'month',
-					from: '2024-01-01',
-					to: '2024-12-31',
-					filters,
-					table: table('waiting_list_monthly', filters)
-				})
-			);
+			const series = await waitingListSeries(query, {
+				cadence: 'month',
+				from: '2024-01-01',
+				to: '2024-12-31',
+				filters,
+				table: table('waiting_list_monthly', filters)
+			});
 			if (filters.provider !== 'NOPE') expect(series.length).toBe(12);
 			for (const { period_end, ...point } of series) {
 				const [direct] = await query(
@@ -466,9 +462,10 @@ ${whereAll([`${key} = DATE '${asOf}'`, ...filterConditions(filters)])}`);
 			] as const) {
 				const suffix = cadence === 'week' ? 'weekly' : 'monthly';
 				const range = { cadence, from, to, filters };
-				const bands = await query(
-					waitingListSeries({ ...range, table: table(`waiting_list_${suffix}`, filters) })
-				);
+				const bands = await waitingListSeries(query, {
+					...range,
+					table: table(`waiting_list_${suffix}`, filters)
+				});
 				const totals = await query(
 					waitingListTotalsSeries({
 						...range,
@@ -499,14 +496,21 @@ ${whereAll([`${key} = DATE '${asOf}'`, ...filterConditions(filters)])}`);
 					column,
 					table: table(`waiting_list_by_${name}_${suffix}`, filters)
 				}));
-				const together = await query(
-					waitingListByAttributes({ cadence, asOf, filters, tables: attributes })
-				);
+				const together = await waitingListByAttributes(query, {
+					cadence,
+					asOf,
+					filters,
+					tables: attributes
+				});
 				const apart = [];
 				for (const { attribute, column, table: t } of attributes)
-					for (const row of await query(
-						waitingListByValue({ cadence, asOf, filters, table: t, by: column })
-					))
+					for (const row of await waitingListByValue(query, {
+						cadence,
+						asOf,
+						filters,
+						table: t,
+						by: column
+					}))
 						apart.push({ attribute, ...row });
 				if (filters.provider !== 'NOPE') expect(apart.length, cadence).toBeGreaterThan(10);
 				const byName = (rows: Record<string, unknown>[]) =>
@@ -519,15 +523,13 @@ ${whereAll([`${key} = DATE '${asOf}'`, ...filterConditions(filters)])}`);
 
 	it('the weekly trend equals the census at each week end', async () => {
 		const filters = FILTERS[3];
-		const series = await query(
-			waitingListSeries({
-				cadence: 'week',
-				from: '2024-01-01',
-				to: '2024-03-31',
-				filters,
-				table: table('waiting_list_weekly', filters)
-			})
-		);
+		const series = await waitingListSeries(query, {
+			cadence: 'week',
+			from: '2024-01-01',
+			to: '2024-03-31',
+			filters,
+			table: table('waiting_list_weekly', filters)
+		});
 		expect(series.map((r) => r.period_end)).toEqual(sundays('2024-01-07', '2024-03-31'));
 		for (const { period_end, ...point } of series) {
 			const [weekly] = await query(
@@ -559,14 +561,12 @@ GROUP BY ALL) ORDER BY TRY_CAST(value AS INTEGER) NULLS LAST, value NULLS LAST, 
 						expect(new Set(rows.map((r) => r.value)).has(null), name).toBe(true);
 				}
 			}
-			const byImd = await query(
-				waitingListByValue({
-					cadence,
-					asOf,
-					table: table(`waiting_list_by_imd_${cadence === 'week' ? 'weekly' : 'monthly'}`, {}),
-					by: 'imd_decile'
-				})
-			);
+			const byImd = await waitingListByValue(query, {
+				cadence,
+				asOf,
+				table: table(`waiting_list_by_imd_${cadence === 'week' ? 'weekly' : 'monthly'}`, {}),
+				by: 'imd_decile'
+			});
 			const [all] = await query(waitingListSummary({ asOf, pathways: 'syn_pathways' }));
 			expect(byImd.reduce((n, r) => n + (r.total as number), 0)).toBe(all.total);
 			expect(byImd.map((r) => r.value)).toEqual([
@@ -585,8 +585,7 @@ GROUP BY ALL) ORDER BY TRY_CAST(value AS INTEGER) NULLS LAST, value NULLS LAST, 
 					from: '2023-01-01',
 					to: '2023-12-31',
 					filters,
-					flows: table('clock_flows_monthly', filters),
-					stops: table('clock_stop_waits_monthly', filters)
+					flows: table('clock_flows_monthly', filters)
 				})
 			);
 			expect(months.length).toBe(12);
@@ -623,15 +622,13 @@ ${whereAll(['rtt', `clock_stop BETWEEN DATE '${previous}' + 1 AND DATE '${end}'`
 		'completed waits and first appointments count the pathways that stopped or were first seen, filters %j',
 		async (filters) => {
 			const [from, to] = ['2023-07-03', '2024-06-30'];
-			const completed = await query(
-				completedWaits({
-					cadence: 'week',
-					from,
-					to,
-					filters,
-					table: table('clock_stop_waits_weekly', filters)
-				})
-			);
+			const completed = await completedWaits(query, {
+				cadence: 'week',
+				from,
+				to,
+				filters,
+				table: table('clock_stop_waits_weekly', filters)
+			});
 			const [stops] = await query(`SELECT
   CAST(COUNT(*) FILTER (WHERE stop_reason = 'admitted_treatment') AS DOUBLE) AS admitted,
   CAST(COUNT(*) FILTER (WHERE stop_reason IN ('non_admitted_treatment', 'active_monitoring')) AS DOUBLE) AS non_admitted
@@ -644,15 +641,13 @@ ${whereAll(['rtt', `clock_stop BETWEEN DATE '${from}' AND DATE '${to}'`, ...filt
 			for (const r of completed) {
 				expect(r.median_weeks as number).toBeLessThanOrEqual(r.p95_weeks as number);
 			}
-			const first = await query(
-				firstAppointmentsByPriority({
-					cadence: 'week',
-					from,
-					to,
-					filters,
-					table: table('first_appointment_waits_weekly', filters)
-				})
-			);
+			const first = await firstAppointmentsByPriority(query, {
+				cadence: 'week',
+				from,
+				to,
+				filters,
+				table: table('first_appointment_waits_weekly', filters)
+			});
 			const direct = await query(`SELECT priority, CAST(COUNT(*) AS DOUBLE) AS seen,
   100.0 * COUNT(*) FILTER (WHERE date_diff('day', referral_date, first_appointment_date) <= 14) / COUNT(*) AS within_14_days_pct,
   100.0 * COUNT(*) FILTER (WHERE date_diff('day', referral_date, first_appointment_date) <= 28) / COUNT(*) AS within_28_days_pct

@@ -42,7 +42,7 @@ import {
 	VersionGoneError,
 	type PublishedVersion
 } from '../dataset/published.ts';
-import { periodEnds } from '../metrics/cadence.ts';
+import { periodCount } from '../metrics/cadence.ts';
 import { arrowFromFolded } from './arrow-columns.ts';
 import { engine, type Engine } from './engine.ts';
 import { decodeParquet } from './parquet-pool.ts';
@@ -201,6 +201,9 @@ const aggregateReading = (aggregate: LoadedAggregate): TableReading => ({
 	lane: aggregate
 });
 
+/** Answers kept by SQL (a view asks about ten questions). */
+const MAX_ANSWERS = 400;
+
 /** Dates that bound every row group: a table read whole. */
 export const ALL_DATES = { min: '0001-01-01', max: '9999-12-31' };
 
@@ -218,6 +221,11 @@ export class LoadedTable {
 	readonly #loaded = new Map<string, Set<number>>();
 	/** Files whose every row group has been added: never asked for again. */
 	readonly #complete = new Set<string>();
+	/**
+	 * The date ranges already loaded of each file, by URL: a load inside one asks no worker
+	 * (a change of view whose rows are in the engine waits on nothing but its queries).
+	 */
+	readonly #covered = new Map<string, { min: string; max: string }[]>();
 	#created: Promise<unknown> | null = null;
 	/** Rows added to the engine's table so far. */
 	rowsLoaded = 0;
@@ -300,6 +308,8 @@ export class LoadedTable {
 		const reads = files.map(async (f) => {
 			const url = `${this.#base}/${f.file}`;
 			if (this.#complete.has(url)) return;
+			const covered = this.#covered.get(url) ?? [];
+			if (covered.some((c) => c.min <= min && max <= c.max)) return;
 			const sent = performance.now();
 			const out = await decodeParquet(
 				{
@@ -322,7 +332,8 @@ export class LoadedTable {
 			).catch((error: Error) => {
 				throw parquetFailure(f.file, error);
 			});
-			if (!out.folded) return;
+			const cover = () => this.#covered.set(url, [...covered, { min, max }]);
+			if (!out.folded) return cover();
 			performance.measure(
 				`pathway-insight:load:${this.name}:read ${out.rows} rows to ${out.folded.length} (open ${out.ms.open.toFixed(0)}, fetch ${out.ms.fetch.toFixed(0)}, decode ${out.ms.decode.toFixed(0)} ms)`,
 				{ start: sent }
@@ -337,6 +348,7 @@ export class LoadedTable {
 			for (const g of out.groups) loaded.add(g);
 			this.#loaded.set(url, loaded);
 			if (loaded.size >= out.totalGroups) this.#complete.add(url);
+			cover();
 			this.#stats.rowGroups += out.groups.length;
 			this.#stats.rows += out.rows;
 			this.rowsLoaded += out.rows;
@@ -387,7 +399,7 @@ async function open(root: string): Promise<OpenDataset> {
 	// Started now, in its worker, while the page draws the first view.
 	const started = engine();
 	started.catch(() => {});
-	const query: QueryRows = async (sql) => {
+	const run: QueryRows = async (sql) => {
 		const db = await started;
 		const sent = performance.now();
 		const result = await db.query(sql);
@@ -397,6 +409,21 @@ async function open(root: string): Promise<OpenDataset> {
 			start: sent
 		});
 		return rows;
+	};
+	// Answers by SQL while the engine's tables hold the same rows (a new view often asks some of
+	// the last one's questions again: a comparison sets aside the filter it compares by).
+	const answers = new Map<string, { rows: number; answer: Promise<Record<string, unknown>[]> }>();
+	const query: QueryRows = (sql) => {
+		const kept = answers.get(sql);
+		if (kept && kept.rows === loaded.rows) return kept.answer.then((rows) => [...rows]);
+		const answer = run(sql);
+		answers.delete(sql);
+		answers.set(sql, { rows: loaded.rows, answer });
+		if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value!);
+		answer.catch(() => {
+			if (answers.get(sql)?.answer === answer) answers.delete(sql);
+		});
+		return answer.then((rows) => [...rows]);
 	};
 	const aggregates = LOADED_AGGREGATES;
 	// Every level's table is made, empty, as soon as the engine is up: a view's first drill-down
@@ -460,11 +487,11 @@ async function open(root: string): Promise<OpenDataset> {
 		reads: StockReads
 	) => {
 		const cadence = period.cadence ?? 'week';
-		const all = periodEnds(cadence, dataPeriod.from, dataPeriod.to).length;
+		const all = periodCount(cadence, dataPeriod.from, dataPeriod.to);
 		return names.reduce((sum, aggregate) => {
 			const range = periodsToLoad(aggregate, period, reads);
 			if (!range || !all) return sum;
-			const share = periodEnds(cadence, range.min, range.max).length / all;
+			const share = periodCount(cadence, range.min, range.max) / all;
 			const rows = (['provider', 'commissioner'] as const).reduce(
 				(n, level) => n + (manifest.tables[levelTable(aggregate, level)]?.rows ?? 0),
 				0

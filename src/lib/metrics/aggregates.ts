@@ -96,7 +96,7 @@ export const AGGREGATES = [
 		breakdown: { flow: 'string', stop_reason: 'string' },
 		counts: ['pathways'],
 		reads: 'period',
-		loads: { breakdown: ['flow'], counts: ['pathways'] }
+		loads: { breakdown: ['flow', 'stop_reason'], counts: ['pathways'] }
 	},
 	{
 		name: 'appointments_weekly',
@@ -131,7 +131,7 @@ export const AGGREGATES = [
 		breakdown: { flow: 'string', stop_reason: 'string' },
 		counts: ['pathways'],
 		reads: 'period',
-		loads: { breakdown: ['flow'], counts: ['pathways'] }
+		loads: { breakdown: ['flow', 'stop_reason'], counts: ['pathways'] }
 	},
 	...(['week', 'month'] as const).flatMap((cadence) => [
 		{

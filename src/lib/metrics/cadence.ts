@@ -43,6 +43,23 @@ export function previousPeriodEnd(cadence: Cadence, asOf: string): string {
 	return cadence === 'week' ? addDays(asOf, -7) : addMonths(asOf, -1);
 }
 
+/**
+ * How many period ends {@link periodEnds} gives for `from` … `to`, by arithmetic on the dates
+ * (no list made): the loader asks this on every change of view.
+ */
+export function periodCount(cadence: Cadence, from: string, to: string): number {
+	const day = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+	if (cadence === 'week') {
+		const first = weekEnding(from);
+		return first > to ? 0 : Math.floor((day(to) - day(first)) / 7) + 1;
+	}
+	const first = monthEnding(from);
+	if (first > to) return 0;
+	const month = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7));
+	const last = monthEndOnOrBefore(to);
+	return month(last) - month(first) + 1;
+}
+
 /** Every period end (of this cadence) from the one ending the period of `from` to `to`. */
 export function periodEnds(cadence: Cadence, from: string, to: string): string[] {
 	const ends: string[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, yearEnding } from './period.ts';
+import { periodCount, periodEnds } from './cadence.ts';
 import { isIsoDate, sqlDate, sqlString } from './sql.ts';
 
 describe('period', () => {
@@ -26,5 +27,20 @@ describe('sql helpers', () => {
 		expect(() => sqlDate('2023-02-29')).toThrow(/invalid date/);
 		expect(() => sqlDate("2024-01-01' OR 1=1 --")).toThrow(/invalid date/);
 		expect(isIsoDate('2024-1-01')).toBe(false);
+	});
+});
+
+describe('periodCount', () => {
+	it('counts the period ends periodEnds lists, for weeks and months, over ranges of every length', () => {
+		const starts = ['2022-02-27', '2023-01-01', '2023-01-31', '2024-02-29', '2024-12-15'];
+		for (const cadence of ['week', 'month'] as const)
+			for (const from of starts)
+				for (const days of [0, 1, 6, 7, 8, 27, 28, 29, 30, 31, 59, 60, 364, 365, 366, 800]) {
+					const to = addDays(from, days);
+					expect(periodCount(cadence, from, to), `${cadence} ${from}…${to}`).toBe(
+						periodEnds(cadence, from, to).length
+					);
+				}
+		expect(periodCount('week', '2023-01-10', '2023-01-01')).toBe(0);
 	});
 });

@@ -98,6 +98,88 @@ SELECT${k ? `\n  ${k},` : ''}
 FROM cumulative${k ? `\nGROUP BY ${k}\nORDER BY ${k}` : ''}`;
 }
 
+/** The count in one NHS week band (band 0 is "0–1 weeks", 104 is "104+"). */
+export interface BandCount {
+	week_band: number;
+	n: number;
+}
+
+/**
+ * The p-th percentile wait in weeks of band counts in order of band, by the method of
+ * {@link percentileWeeksSql} (the same arithmetic in the same order, so the two give the same
+ * number to the last bit): null when nobody is counted.
+ */
+export function percentileWeeks(
+	bands: readonly BandCount[],
+	pct: number,
+	total = bands.reduce((t, b) => t + b.n, 0)
+): number | null {
+	let below = 0;
+	for (const { week_band, n } of bands) {
+		if (n > 0 && 100 * (below + n) >= pct * total)
+			return week_band + ((pct * total) / 100 - below) / n;
+		below += n;
+	}
+	return null;
+}
+
+/**
+ * The summary of a waiting list from its band counts in order of band, as
+ * {@link waitingListSummaryFromBandsSql} works it out in SQL. The page works summaries out here,
+ * from plain sums by band, because the engine in the browser spends ten milliseconds or more
+ * on the window functions the SQL needs, however few the rows.
+ */
+export function summariseBands(bands: readonly BandCount[]): WaitingListSummaryRow {
+	let total = 0;
+	let within = 0;
+	const over = LONG_WAIT_WEEKS.map(() => 0);
+	for (const { week_band, n } of bands) {
+		total += n;
+		if (week_band < RTT_STANDARD_WEEKS) within += n;
+		LONG_WAIT_WEEKS.forEach((w, i) => {
+			if (week_band >= w) over[i] += n;
+		});
+	}
+	const [over_52_weeks, over_65_weeks, over_78_weeks, over_104_weeks] = over;
+	return {
+		total,
+		within_18_weeks_pct: total > 0 ? (100 * within) / total : null,
+		over_52_weeks,
+		over_65_weeks,
+		over_78_weeks,
+		over_104_weeks,
+		median_weeks: percentileWeeks(bands, 50, total),
+		p92_weeks: percentileWeeks(bands, 92, total)
+	};
+}
+
+/**
+ * Rows of (`key` columns…, `week_band`, `count`) in order of key and band, grouped by key:
+ * each key's values (as in its first row) and its band counts, keys in the order they come.
+ */
+export function groupBands(
+	rows: readonly Record<string, unknown>[],
+	keys: readonly string[],
+	count = 'n'
+): { key: Record<string, unknown>; bands: BandCount[] }[] {
+	const groups = new Map<unknown, { key: Record<string, unknown>; bands: BandCount[] }>();
+	for (const row of rows) {
+		// One key's value as it is (a Map tells null from 'null'); several joined as text.
+		const id =
+			keys.length === 1
+				? row[keys[0]]
+				: keys.map((k) => `${typeof row[k]}:${row[k]}`).join('\u0000');
+		let group = groups.get(id);
+		if (!group) {
+			group = { key: Object.fromEntries(keys.map((k) => [k, row[k]])), bands: [] };
+			groups.set(id, group);
+		}
+		group.bands.push({ week_band: row.week_band as number, n: row[count] as number });
+	}
+	for (const g of groups.values()) g.bands.sort((a, b) => a.week_band - b.week_band);
+	return [...groups.values()];
+}
+
 /**
  * Waiting list at a census date: size, % within 18 weeks, long waits, median and 92nd percentile.
  * One row, {@link WaitingListSummaryRow}.

@@ -96,23 +96,23 @@ export async function waitsSeriesPoints(
 	{ percentiles = true }: { percentiles?: boolean } = {}
 ): Promise<SeriesPoint[]> {
 	const level = aggregateLevel(filters);
-	const rows = await query(
-		percentiles
-			? waitingListSeries({
-					cadence,
-					from,
-					to,
-					filters,
-					table: levelTable(`waiting_list_${SUFFIX[cadence]}`, level)
-				})
-			: waitingListTotalsSeries({
+	const rows = percentiles
+		? await waitingListSeries(query, {
+				cadence,
+				from,
+				to,
+				filters,
+				table: levelTable(`waiting_list_${SUFFIX[cadence]}`, level)
+			})
+		: await query(
+				waitingListTotalsSeries({
 					cadence,
 					from,
 					to,
 					filters,
 					table: levelTable(`waiting_list_totals_${SUFFIX[cadence]}`, level)
 				})
-	);
+			);
 	const byEnd = new Map(rows.map((r) => [r.period_end as string, r]));
 	return periodEnds(cadence, from, to).map((periodEnd) => {
 		const r = byEnd.get(periodEnd);

@@ -14,14 +14,13 @@ import { aggregateLevel, levelTable, type AggregateLevel } from './levels.ts';
 import { monthsEnding } from './months.ts';
 import type { QueryRows } from './overview.ts';
 import type { PageQueries, PageView } from './page-queries.ts';
-import type { WaitingListSummaryRow } from './waiting-list.ts';
+import { summariseBands, type WaitingListSummaryRow } from './waiting-list.ts';
 import {
-	censusBands,
 	completedWaits,
 	firstAppointmentsByPriority,
+	rangeBands,
 	waitingListByAttributes,
 	waitingListByValue,
-	waitingListSeries,
 	waitingListTotalsByValue,
 	waitsFlows
 } from './waits.ts';
@@ -108,24 +107,8 @@ export function waitsPeriod(dataEnd: string, view: PageView): ViewPeriod {
 	return { cadence, asOf, ...(cadence === 'week' ? weeksEnding(asOf) : monthsEnding(asOf)) };
 }
 
-const EMPTY_SUMMARY: WaitingListSummaryRow = {
-	total: 0,
-	within_18_weeks_pct: null,
-	over_52_weeks: 0,
-	over_65_weeks: 0,
-	over_78_weeks: 0,
-	over_104_weeks: 0,
-	median_weeks: null,
-	p92_weeks: null
-};
-
-/** The summary at one census of a series' rows (nobody waiting, when it has none). */
-function censusSummary(rows: Record<string, unknown>[], asOf: string): WaitingListSummaryRow {
-	const row = rows.find((r) => r.period_end === asOf);
-	if (!row) return EMPTY_SUMMARY;
-	const { period_end: _, ...summary } = row;
-	return summary as unknown as WaitingListSummaryRow;
-}
+/** Nobody waiting. */
+const EMPTY_SUMMARY: WaitingListSummaryRow = summariseBands([]);
 
 /** The waits page's figures for one view. */
 export async function waitsView(
@@ -144,48 +127,52 @@ export async function waitsView(
 		WaitsAttribute,
 		(typeof WAITING_LIST_ATTRIBUTES)[WaitsAttribute]
 	][];
-	const [compared, headline, series, bands, flows, completed, first, fair] = await Promise.all([
+	const [compared, census, series, flows, completed, first, fair] = await Promise.all([
 		comparison(query, period, filters, compareBy(view)),
-		// The census and the one before it: the only two in the range.
-		query(waitingListSeries({ cadence, from: previousAsOf, to: asOf, filters, table: list })),
+		// The census and the one before it (the only two in the range) by priority and band:
+		// the headline's two summaries and the distribution, from one query.
+		query(
+			rangeBands({ cadence, from: previousAsOf, to: asOf, filters, table: list, by: 'priority' })
+		),
 		// The charts draw the list and % within 18 weeks: the totals give them.
 		waitsSeriesPoints(query, range, { percentiles: false }),
-		query(censusBands({ cadence, asOf, filters, table: list, by: 'priority' })),
-		query(
-			waitsFlows({
-				...range,
-				flows: table('clock_flows'),
-				stops: table('clock_stop_waits')
-			})
-		),
-		query(completedWaits({ ...range, table: table('clock_stop_waits') })),
-		query(firstAppointmentsByPriority({ ...range, table: table('first_appointment_waits') })),
-		query(
-			waitingListByAttributes({
-				cadence,
-				asOf,
-				filters,
-				tables: attributes.map(([name, { column }]) => ({
-					attribute: name,
-					table: table(`waiting_list_by_${name}`),
-					column
-				}))
-			})
-		)
+		query(waitsFlows({ ...range, flows: table('clock_flows') })),
+		completedWaits(query, { ...range, table: table('clock_stop_waits') }),
+		firstAppointmentsByPriority(query, { ...range, table: table('first_appointment_waits') }),
+		waitingListByAttributes(query, {
+			cadence,
+			asOf,
+			filters,
+			tables: attributes.map(([name, { column }]) => ({
+				attribute: name,
+				table: table(`waiting_list_by_${name}`),
+				column
+			}))
+		})
 	]);
+	const atCensus = (end: string) => {
+		const byBand = new Map<number, number>();
+		for (const r of census)
+			if (r.period_end === end)
+				byBand.set(
+					r.week_band as number,
+					(byBand.get(r.week_band as number) ?? 0) + (r.pathways as number)
+				);
+		return summariseBands(
+			[...byBand].sort((a, b) => a[0] - b[0]).map(([week_band, n]) => ({ week_band, n }))
+		);
+	};
 	return {
 		comparison: compared as WaitsViewData['comparison'],
-		headline: {
-			current: censusSummary(headline, asOf),
-			previous: censusSummary(headline, previousAsOf),
-			previousAsOf
-		},
+		headline: { current: atCensus(asOf), previous: atCensus(previousAsOf), previousAsOf },
 		series,
-		bands: bands.map((r) => ({
-			priority: r.value as string,
-			week_band: r.week_band as number,
-			pathways: r.pathways as number
-		})),
+		bands: census
+			.filter((r) => r.period_end === asOf)
+			.map((r) => ({
+				priority: r.value as string,
+				week_band: r.week_band as number,
+				pathways: r.pathways as number
+			})),
 		flows: flows as unknown as FlowRow[],
 		completed: completed as unknown as CompletedRow[],
 		firstAppointments: first as unknown as FirstAppointmentRow[],
@@ -238,7 +225,7 @@ async function comparison(
 	const trend = levelTable(`waiting_list_totals_${SUFFIX[cadence]}`, scope.level);
 	const column = `${by}_code`;
 	const [rows, totals] = await Promise.all([
-		query(waitingListByValue({ cadence, asOf, filters: scope.filters, table, by: column })),
+		waitingListByValue(query, { cadence, asOf, filters: scope.filters, table, by: column }),
 		query(
 			waitingListTotalsByValue({
 				cadence,

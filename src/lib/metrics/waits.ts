@@ -9,7 +9,13 @@
 import { PERIOD_COLUMN, type Cadence } from './cadence.ts';
 import { filterConditions, type MetricFilters } from './filters.ts';
 import { sqlDate, sqlIdentifier, sqlString, whereAll } from './sql.ts';
-import { percentileWeeksSql, waitingListSummaryFromBandsSql } from './waiting-list.ts';
+import type { QueryRows } from './overview.ts';
+import {
+	groupBands,
+	percentileWeeks,
+	summariseBands,
+	type WaitingListSummaryRow
+} from './waiting-list.ts';
 
 interface FromAggregate {
 	cadence: Cadence;
@@ -51,27 +57,62 @@ export function censusBands({ cadence, asOf, filters, table, by }: CensusQuery &
 ORDER BY TRY_CAST(value AS INTEGER) NULLS LAST, value NULLS LAST, week_band`;
 }
 
-/** The waiting list summary (waiting-list.ts) at one census: one row. */
-export function waitingListAt(query: CensusQuery): string {
-	return `WITH bands AS (
-  SELECT week_band, pathways AS n FROM (${censusBands(query)})
-),
-${waitingListSummaryFromBandsSql()}`;
+/** The waiting list summary (waiting-list.ts) at one census. */
+export async function waitingListAt(
+	query: QueryRows,
+	params: CensusQuery
+): Promise<WaitingListSummaryRow> {
+	const rows = await query(censusBands(params));
+	return summariseBands(
+		rows.map((r) => ({ week_band: r.week_band as number, n: r.pathways as number }))
+	);
+}
+
+/**
+ * The waiting list at every census of the range by a column of the table (none: the whole
+ * list): `period_end`, `value` (text, null where not recorded), `week_band`, `pathways`, in
+ * order of period end, value and band.
+ */
+export function rangeBands({
+	cadence,
+	from,
+	to,
+	filters,
+	table,
+	by
+}: RangeQuery & { by?: string }) {
+	const value = by ? `CAST(${sqlIdentifier(by)} AS VARCHAR)` : 'NULL';
+	return `SELECT * FROM (
+  SELECT ${periodOut(cadence)}, ${value} AS value, week_band, CAST(SUM(pathways) AS DOUBLE) AS pathways
+  FROM ${sqlIdentifier(table)}
+  ${whereAll([periodIn(cadence, from, to), ...filterConditions(filters)])}
+  GROUP BY ALL
+)
+ORDER BY period_end, TRY_CAST(value AS INTEGER) NULLS LAST, value NULLS LAST, week_band`;
+}
+
+/**
+ * The summary of each group of band rows (`keys`…, `week_band`, `pathways`), the keys first:
+ * groups in the order the rows come, empty ones (nobody counted) left out.
+ */
+function summariesBy(
+	rows: readonly Record<string, unknown>[],
+	keys: readonly string[]
+): Record<string, unknown>[] {
+	return groupBands(rows, keys, 'pathways')
+		.map(({ key, bands }) => ({ ...key, ...summariseBands(bands) }))
+		.filter((r) => r.total > 0);
 }
 
 /**
  * The waiting list summary at every census of the range (a trend): one row per period end with
  * anyone waiting, `period_end` first, in order.
  */
-export function waitingListSeries({ cadence, from, to, filters, table }: RangeQuery): string {
-	const key = PERIOD_COLUMN[cadence];
-	return `WITH bands AS (
-  SELECT strftime(${key}, '%Y-%m-%d') AS period_end, week_band, CAST(SUM(pathways) AS DOUBLE) AS n
-  FROM ${sqlIdentifier(table)}
-  ${whereAll([periodIn(cadence, from, to), ...filterConditions(filters)])}
-  GROUP BY ALL
-),
-${waitingListSummaryFromBandsSql('period_end')}`;
+export async function waitingListSeries(
+	query: QueryRows,
+	params: RangeQuery
+): Promise<Record<string, unknown>[]> {
+	return summariesBy(await query(rangeBands(params)), ['period_end']);
 }
 
 /**
@@ -102,45 +143,41 @@ ORDER BY period_end`;
  * The waiting list summary at the census for each value of a column (a patient attribute, a
  * priority, a provider): `value` (text, null where not recorded) then the summary's fields.
  */
-export function waitingListByValue(query: CensusQuery & { by: string }): string {
-	return `WITH bands AS (
-  SELECT value, week_band, pathways AS n FROM (${censusBands(query)})
-),
-${waitingListSummaryFromBandsSql('value').replace(
-	/ORDER BY "?value"?$/,
-	'ORDER BY TRY_CAST(value AS INTEGER) NULLS LAST, value NULLS LAST'
-)}`;
+export async function waitingListByValue(
+	query: QueryRows,
+	params: CensusQuery & { by: string }
+): Promise<Record<string, unknown>[]> {
+	return summariesBy(await query(censusBands(params)), ['value']);
 }
 
 /**
  * The waiting list summary at the census for each value of several attributes, each from its own
  * table (the list by IMD decile, by ethnicity, …), in one query: `attribute` (its name in
- * `tables`), `value` (text, null where not recorded), then the summary's fields; by attribute,
- * values in order, not recorded last. The same figures as {@link waitingListByValue} on each
- * table, for one query's cost instead of one per attribute.
+ * `tables`), `value` (text, null where not recorded), then the summary's fields; by attribute
+ * in the order of `tables`, values in order, not recorded last. The same figures as
+ * {@link waitingListByValue} on each table, for one query's cost instead of one per attribute.
  */
-export function waitingListByAttributes({
-	cadence,
-	asOf,
-	filters,
-	tables
-}: Omit<CensusQuery, 'table'> & {
-	tables: readonly { attribute: string; table: string; column: string }[];
-}): string {
+export async function waitingListByAttributes(
+	query: QueryRows,
+	{
+		cadence,
+		asOf,
+		filters,
+		tables
+	}: Omit<CensusQuery, 'table'> & {
+		tables: readonly { attribute: string; table: string; column: string }[];
+	}
+): Promise<Record<string, unknown>[]> {
 	const bands = tables
 		.map(
-			({ attribute, table, column }) =>
-				`SELECT ${sqlString(attribute)} AS attribute, value, week_band, pathways AS n
+			({ attribute, table, column }, i) =>
+				`SELECT ${i} AS ord, ${sqlString(attribute)} AS attribute, *
   FROM (${censusBands({ cadence, asOf, filters, table, by: column })})`
 		)
-		.join('\n  UNION ALL\n  ');
-	return `SELECT * FROM (
-WITH bands AS (
-  ${bands}
-),
-${waitingListSummaryFromBandsSql(['attribute', 'value'])}
-)
-ORDER BY attribute, TRY_CAST(value AS INTEGER) NULLS LAST, value NULLS LAST`;
+		.join('\nUNION ALL\n');
+	const rows = await query(`SELECT * FROM (${bands})
+ORDER BY ord, TRY_CAST(value AS INTEGER) NULLS LAST, value NULLS LAST, week_band`);
+	return summariesBy(rows, ['attribute', 'value']);
 }
 
 /** The stop reasons of each group of clock stops (docs/definitions.md). */
@@ -170,88 +207,68 @@ function stopGroupSql(reason: string): string {
 }
 
 /**
- * The flows of each period of the range: clock starts (from the clock flows aggregate), stops
- * by group (from the clock stop waits aggregate) and the net change, starts less every stop.
- * One row per period end: `period_end`, `clock_starts`, `admitted`, `non_admitted`,
- * `nullified`, `removals`, `other_stops`, `net_change`.
+ * The flows of each period of the range, from the clock flows aggregate alone (its clock stops
+ * carry their reason): clock starts, stops by group and the net change, starts less every stop.
+ * One scan of one table, so a change of filter reads no week bands for it. One row per period
+ * end with any flow: `period_end`, `clock_starts`, `admitted`, `non_admitted`, `nullified`,
+ * `removals`, `other_stops`, `net_change`.
  */
 export function waitsFlows({
 	cadence,
 	from,
 	to,
 	filters,
-	flows,
-	stops
-}: Omit<RangeQuery, 'table'> & { flows: string; stops: string }): string {
-	const conditions = [periodIn(cadence, from, to), ...filterConditions(filters)];
-	const sum = (group: string) =>
-		`COALESCE(SUM(CASE WHEN grp = '${group}' THEN n END), 0) AS ${group === 'other' ? 'other_stops' : group}`;
-	return `WITH starts AS (
-  SELECT ${periodOut(cadence)}, CAST(SUM(pathways) AS DOUBLE) AS clock_starts
+	flows
+}: Omit<RangeQuery, 'table'> & { flows: string }): string {
+	const stop = (group: StopGroup | 'other') => {
+		const reasons =
+			group === 'other'
+				? `(stop_reason IS NULL OR stop_reason NOT IN (${Object.values(STOP_GROUPS).flat().map(sqlString).join(', ')}))`
+				: `stop_reason IN (${STOP_GROUPS[group].map(sqlString).join(', ')})`;
+		return `CAST(SUM(pathways) FILTER (WHERE flow = 'clock_stop' AND ${reasons}) AS DOUBLE)`;
+	};
+	const groups = [...(Object.keys(STOP_GROUPS) as StopGroup[]), 'other'] as const;
+	return `SELECT period_end, clock_starts,
+       ${groups.map((g) => `${g === 'other' ? 'other_stops' : g}`).join(', ')},
+       clock_starts - all_stops AS net_change
+FROM (
+  SELECT ${periodOut(cadence)},
+         COALESCE(CAST(SUM(pathways) FILTER (WHERE flow = 'clock_start') AS DOUBLE), 0) AS clock_starts,
+         ${groups.map((g) => `COALESCE(${stop(g)}, 0) AS ${g === 'other' ? 'other_stops' : g}`).join(',\n         ')},
+         COALESCE(CAST(SUM(pathways) FILTER (WHERE flow = 'clock_stop') AS DOUBLE), 0) AS all_stops
   FROM ${sqlIdentifier(flows)}
-  ${whereAll([...conditions, `flow = 'clock_start'`])}
+  ${whereAll([periodIn(cadence, from, to), `flow IN ('clock_start', 'clock_stop')`, ...filterConditions(filters)])}
   GROUP BY ALL
-),
-stopped AS (
-  SELECT ${periodOut(cadence)}, ${stopGroupSql('stop_reason')} AS grp, CAST(SUM(pathways) AS DOUBLE) AS n
-  FROM ${sqlIdentifier(stops)}
-  ${whereAll(conditions)}
-  GROUP BY ALL
-),
-stops AS (
-  SELECT period_end, ${[...Object.keys(STOP_GROUPS), 'other'].map(sum).join(', ')}, SUM(n) AS all_stops
-  FROM stopped
-  GROUP BY period_end
 )
-SELECT period_end,
-       COALESCE(s.clock_starts, 0) AS clock_starts,
-       COALESCE(t.admitted, 0) AS admitted,
-       COALESCE(t.non_admitted, 0) AS non_admitted,
-       COALESCE(t.nullified, 0) AS nullified,
-       COALESCE(t.removals, 0) AS removals,
-       COALESCE(t.other_stops, 0) AS other_stops,
-       COALESCE(s.clock_starts, 0) - COALESCE(t.all_stops, 0) AS net_change
-FROM starts s FULL JOIN stops t USING (period_end)
 ORDER BY period_end`;
 }
 
 /**
- * Percentiles of waits by group, from a query of (`grp`, `week_band`, `n`): the count and the
- * median and 95th percentile of each group (NHS England's interpolation inside the week bands),
- * with any more columns `extra` adds, one row per group in order.
- */
-function groupedWaitsSql(bands: string, extra: string[] = [], only?: readonly string[]): string {
-	return `WITH bands AS (
-  ${bands.replaceAll('\n', '\n  ')}
-),
-cumulative AS (
-  SELECT grp, week_band, n,
-         SUM(n) OVER (PARTITION BY grp ORDER BY week_band ROWS UNBOUNDED PRECEDING) - n AS below,
-         SUM(n) OVER (PARTITION BY grp) AS total
-  FROM bands${only ? `\n  WHERE grp IN (${only.map(sqlString).join(', ')})` : ''}
-)
-SELECT grp, SUM(n) AS n,
-       ${percentileWeeksSql(50)} AS median_weeks,
-       ${percentileWeeksSql(95)} AS p95_weeks${extra.map((e) => `,\n       ${e}`).join('')}
-FROM cumulative
-GROUP BY grp
-ORDER BY grp`;
-}
-
-/**
  * The waits of the clocks that stopped in the range, admitted and non-admitted apart: `grp`,
- * `stops`, `median_weeks`, `p95_weeks`.
+ * `stops`, `median_weeks`, `p95_weeks` (NHS England's interpolation inside the week bands),
+ * from the stops by group and band.
  */
-export function completedWaits({ cadence, from, to, filters, table }: RangeQuery): string {
-	return `SELECT grp, n AS stops, median_weeks, p95_weeks FROM (${groupedWaitsSql(
-		`SELECT ${stopGroupSql('stop_reason')} AS grp, week_band, CAST(SUM(pathways) AS DOUBLE) AS n
-FROM ${sqlIdentifier(table)}
-${whereAll([periodIn(cadence, from, to), ...filterConditions(filters)])}
-GROUP BY ALL`,
-		[],
-		['admitted', 'non_admitted']
-	)})
-ORDER BY grp`;
+export async function completedWaits(
+	query: QueryRows,
+	{ cadence, from, to, filters, table }: RangeQuery
+): Promise<Record<string, unknown>[]> {
+	const rows = await query(`SELECT * FROM (
+  SELECT ${stopGroupSql('stop_reason')} AS grp, week_band, CAST(SUM(pathways) AS DOUBLE) AS n
+  FROM ${sqlIdentifier(table)}
+  ${whereAll([periodIn(cadence, from, to), ...filterConditions(filters)])}
+  GROUP BY ALL
+)
+WHERE grp IN ('admitted', 'non_admitted')
+ORDER BY grp, week_band`);
+	return groupBands(rows, ['grp']).map(({ key, bands }) => {
+		const stops = bands.reduce((t, b) => t + b.n, 0);
+		return {
+			grp: key.grp,
+			stops,
+			median_weeks: percentileWeeks(bands, 50, stops),
+			p95_weeks: percentileWeeks(bands, 95, stops)
+		};
+	});
 }
 
 /**
@@ -259,25 +276,33 @@ ORDER BY grp`;
  * `priority`, `seen`, `median_weeks`, `p95_weeks`, and the shares first seen within 14 and 28
  * days (`within_14_days_pct`, `within_28_days_pct`: week bands 0–1 and 0–3).
  */
-export function firstAppointmentsByPriority({
-	cadence,
-	from,
-	to,
-	filters,
-	table
-}: RangeQuery): string {
-	return `SELECT grp AS priority, n AS seen, median_weeks, p95_weeks, within_14_days_pct, within_28_days_pct
-FROM (${groupedWaitsSql(
-		`SELECT priority AS grp, week_band, CAST(SUM(pathways) AS DOUBLE) AS n
+export async function firstAppointmentsByPriority(
+	query: QueryRows,
+	{ cadence, from, to, filters, table }: RangeQuery
+): Promise<Record<string, unknown>[]> {
+	const rows = await query(`SELECT priority, week_band, CAST(SUM(pathways) AS DOUBLE) AS n
 FROM ${sqlIdentifier(table)}
 ${whereAll([periodIn(cadence, from, to), ...filterConditions(filters)])}
-GROUP BY ALL`,
-		[
-			'100.0 * SUM(CASE WHEN week_band <= 1 THEN n ELSE 0 END) / SUM(n) AS within_14_days_pct',
-			'100.0 * SUM(CASE WHEN week_band <= 3 THEN n ELSE 0 END) / SUM(n) AS within_28_days_pct'
-		]
-	)})
-ORDER BY priority`;
+GROUP BY ALL
+ORDER BY priority, week_band`);
+	return groupBands(rows, ['priority']).map(({ key, bands }) => {
+		let seen = 0;
+		let within14 = 0;
+		let within28 = 0;
+		for (const { week_band, n } of bands) {
+			seen += n;
+			if (week_band <= 1) within14 += n;
+			if (week_band <= 3) within28 += n;
+		}
+		return {
+			priority: key.priority,
+			seen,
+			median_weeks: percentileWeeks(bands, 50, seen),
+			p95_weeks: percentileWeeks(bands, 95, seen),
+			within_14_days_pct: (100 * within14) / seen,
+			within_28_days_pct: (100 * within28) / seen
+		};
+	});
 }
 
 /**

@@ -13,7 +13,7 @@
  * cannot be a code matches nothing, without a query. It exposes `{ data, error, updating }`.
  */
 import { onMount } from 'svelte';
-import { goto } from '$app/navigation';
+import { afterNavigate, goto } from '$app/navigation';
 import { openDataset, type OpenDataset } from '../db/dataset.ts';
 import { isFilterValue } from '../metrics/codes.ts';
 import { FILTER_KEYS, type FilterKey, type MetricFilters } from '../metrics/filters.ts';
@@ -74,9 +74,25 @@ export class ViewRunner<T> {
 	#ticket = 0;
 	#firstPaint = true;
 	readonly #answers = new Map<string, T>();
+	/** The view last worked out (or under way), so that the URL catching up does not start it again. */
+	#running: { opened: OpenDataset; key: string } | null = null;
+	/**
+	 * The view asked for by {@link show}, until the URL shows it: its queries start at once,
+	 * not after the navigation (which lays the page out to save its scroll position).
+	 */
+	#asked = $state.raw<{ view: ViewState; search: string } | null>(null);
 
-	/** The view in the URL: filters and census. */
-	readonly view: ViewState = $derived(readView(this.#url().searchParams));
+	/** The view shown: the one just asked for, else the URL's filters and census. */
+	readonly view: ViewState = $derived.by(() => {
+		const next = this.#asked?.view ?? readView(this.#url().searchParams);
+		// The same view as before (the URL catching up with it): the same object, so nothing
+		// that reads it is worked out or drawn again.
+		if (this.#lastView && viewSearch(this.#lastView) === viewSearch(next)) return this.#lastView;
+		return (this.#lastView = next);
+	});
+	#lastView: ViewState | null = null;
+	/** The published views whose loads and warm-up have been started. */
+	readonly #warmed = new Set<string>();
 	readonly #dataPeriod = $derived(this.dataset?.manifest.dataPeriod ?? null);
 	/** The census and the period of flows and trends the view shows; null before the dataset. */
 	readonly period: ViewPeriod | null = $derived(
@@ -109,6 +125,12 @@ export class ViewRunner<T> {
 		this.#url = url;
 		onMount(() => {
 			void this.#open();
+		});
+		// The URL has caught up with the view asked for, or another navigation (back, a link)
+		// has moved it on: the URL says what is shown again.
+		afterNavigate(({ to, type }) => {
+			if (this.#asked && (type !== 'goto' || to?.url.search === this.#asked.search))
+				this.#asked = null;
 		});
 		// Imperative: work out the view whenever the data or the URL changes.
 		$effect(() => {
@@ -156,15 +178,21 @@ export class ViewRunner<T> {
 	}
 
 	#run(opened: OpenDataset, period: ViewPeriod, view: ViewState): void {
+		const search = viewSearch(view);
+		const key = `${period.cadence ?? 'week'} ${period.asOf} ${period.from} ${search}`;
+		if (this.#running?.opened === opened && this.#running.key === key) return;
+		this.#running = { opened, key };
 		const mine = ++this.#ticket;
 		const { filters } = view;
-		const search = viewSearch(view);
 		const queries = this.#queries;
 		const noFilters = FILTER_KEYS.every((k) => !filters[k]);
 		const first =
 			noFilters && opened.firstView ? queries.published?.(opened.firstView, period, view) : null;
 		if (first) {
 			this.#shown(first, search);
+			// Once for each census and period: a return to the default view finds it all done.
+			if (this.#warmed.has(key)) return;
+			this.#warmed.add(key);
 			// Warm the engine with this view's weeks (and the levels it compares), so the first
 			// change of filter is quick.
 			this.#load(opened, period, {}, view)
@@ -179,7 +207,6 @@ export class ViewRunner<T> {
 			this.#shown(queries.empty(period, filters), search);
 			return;
 		}
-		const key = `${period.cadence ?? 'week'} ${period.asOf} ${period.from} ${search}`;
 		const cached = this.#answers.get(key);
 		if (cached) {
 			this.#shown(cached, search);
@@ -198,6 +225,7 @@ export class ViewRunner<T> {
 					opened.prefetch(period, queries.aggregates, queries).catch(() => {});
 				},
 				(error) => {
+					if (this.#running?.key === key) this.#running = null;
 					if (mine !== this.#ticket) return;
 					// No figure is shown for a view that could not be worked out: not the last view's.
 					this.data = null;
@@ -239,21 +267,14 @@ export class ViewRunner<T> {
 	}
 
 	/**
-	 * Shows another view: starts loading what it needs at once, while the URL changes (the view,
-	 * once the navigation runs it, finds the load under way and reports its errors).
+	 * Shows another view: it is worked out at once (its loads and queries started in this task)
+	 * and the URL follows in the next, so the navigation's work on the main thread runs while
+	 * the engine answers, not before it is asked.
 	 */
 	show(next: ViewState): void {
-		const dataPeriod = this.dataset?.manifest.dataPeriod;
-		if (this.dataset && dataPeriod && !notCodes(next.filters).length)
-			this.dataset
-				.prepare(
-					this.#periodOf(dataPeriod.to, next),
-					next.filters,
-					this.#queries.aggregates,
-					this.#queries
-				)
-				.catch(() => {});
-		goto(`${location.pathname}${viewSearch(next)}`, { keepFocus: true, noScroll: true });
+		const search = viewSearch(next);
+		this.#asked = { view: next, search };
+		setTimeout(() => goto(`${location.pathname}${search}`, { keepFocus: true, noScroll: true }));
 	}
 
 	/** Sets one filter (or clears it, for an empty value). */
