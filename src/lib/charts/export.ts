@@ -29,6 +29,9 @@ const STYLES = [
 	'stroke-width',
 	'stroke-dasharray',
 	'stroke-opacity',
+	'stroke-linejoin',
+	// A label's white edge is drawn under its text, not over it.
+	'paint-order',
 	'opacity',
 	'font-size',
 	'font-weight',
