@@ -154,8 +154,10 @@ export function summariseBands(bands: readonly BandCount[]): WaitingListSummaryR
 }
 
 /**
- * Rows of (`key` columns…, `week_band`, `count`) in order of key and band, grouped by key:
- * each key's values (as in its first row) and its band counts, keys in the order they come.
+ * Rows of (`key` columns…, `week_band`, `count`) grouped by key: each key's values (as in its
+ * first row) and its band counts in order of band, keys in the order they come. Rows of one key
+ * and band are added together (a key that leaves a column out, such as a census's rows by
+ * priority summed over priority), so each band is counted once.
  */
 export function groupBands(
 	rows: readonly Record<string, unknown>[],
@@ -176,7 +178,15 @@ export function groupBands(
 		}
 		group.bands.push({ week_band: row.week_band as number, n: row[count] as number });
 	}
-	for (const g of groups.values()) g.bands.sort((a, b) => a.week_band - b.week_band);
+	for (const g of groups.values()) {
+		g.bands.sort((a, b) => a.week_band - b.week_band);
+		g.bands = g.bands.reduce<BandCount[]>((merged, b) => {
+			const last = merged.at(-1);
+			if (last?.week_band === b.week_band) last.n += b.n;
+			else merged.push({ ...b });
+			return merged;
+		}, []);
+	}
 	return [...groups.values()];
 }
 

@@ -14,7 +14,7 @@ import { aggregateLevel, levelTable, type AggregateLevel } from './levels.ts';
 import { monthsEnding } from './months.ts';
 import type { QueryRows } from './overview.ts';
 import type { PageQueries, PageView } from './page-queries.ts';
-import { summariseBands, type WaitingListSummaryRow } from './waiting-list.ts';
+import { groupBands, summariseBands, type WaitingListSummaryRow } from './waiting-list.ts';
 import {
 	completedWaits,
 	firstAppointmentsByPriority,
@@ -150,18 +150,11 @@ export async function waitsView(
 			}))
 		})
 	]);
-	const atCensus = (end: string) => {
-		const byBand = new Map<number, number>();
-		for (const r of census)
-			if (r.period_end === end)
-				byBand.set(
-					r.week_band as number,
-					(byBand.get(r.week_band as number) ?? 0) + (r.pathways as number)
-				);
-		return summariseBands(
-			[...byBand].sort((a, b) => a[0] - b[0]).map(([week_band, n]) => ({ week_band, n }))
-		);
-	};
+	// The headline's two censuses: the rows by priority, summed over priority.
+	const byCensus = new Map(
+		groupBands(census, ['period_end'], 'pathways').map((g) => [g.key.period_end, g.bands])
+	);
+	const atCensus = (end: string) => summariseBands(byCensus.get(end) ?? []);
 	return {
 		comparison: compared as WaitsViewData['comparison'],
 		headline: { current: atCensus(asOf), previous: atCensus(previousAsOf), previousAsOf },

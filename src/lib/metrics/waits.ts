@@ -228,13 +228,14 @@ export function waitsFlows({
 		return `CAST(SUM(pathways) FILTER (WHERE flow = 'clock_stop' AND ${reasons}) AS DOUBLE)`;
 	};
 	const groups = [...(Object.keys(STOP_GROUPS) as StopGroup[]), 'other'] as const;
+	const column = (group: (typeof groups)[number]) => (group === 'other' ? 'other_stops' : group);
 	return `SELECT period_end, clock_starts,
-       ${groups.map((g) => `${g === 'other' ? 'other_stops' : g}`).join(', ')},
+       ${groups.map(column).join(', ')},
        clock_starts - all_stops AS net_change
 FROM (
   SELECT ${periodOut(cadence)},
          COALESCE(CAST(SUM(pathways) FILTER (WHERE flow = 'clock_start') AS DOUBLE), 0) AS clock_starts,
-         ${groups.map((g) => `COALESCE(${stop(g)}, 0) AS ${g === 'other' ? 'other_stops' : g}`).join(',\n         ')},
+         ${groups.map((g) => `COALESCE(${stop(g)}, 0) AS ${column(g)}`).join(',\n         ')},
          COALESCE(CAST(SUM(pathways) FILTER (WHERE flow = 'clock_stop') AS DOUBLE), 0) AS all_stops
   FROM ${sqlIdentifier(flows)}
   ${whereAll([periodIn(cadence, from, to), `flow IN ('clock_start', 'clock_stop')`, ...filterConditions(filters)])}

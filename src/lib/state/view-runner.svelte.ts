@@ -85,12 +85,13 @@ export class ViewRunner<T> {
 	/** The view shown: the one just asked for, else the URL's filters and census. */
 	readonly view: ViewState = $derived.by(() => {
 		const next = this.#asked?.view ?? readView(this.#url().searchParams);
+		const search = viewSearch(next);
 		// The same view as before (the URL catching up with it): the same object, so nothing
 		// that reads it is worked out or drawn again.
-		if (this.#lastView && viewSearch(this.#lastView) === viewSearch(next)) return this.#lastView;
-		return (this.#lastView = next);
+		if (this.#lastView?.search !== search) this.#lastView = { view: next, search };
+		return this.#lastView.view;
 	});
-	#lastView: ViewState | null = null;
+	#lastView: { view: ViewState; search: string } | null = null;
 	/** The published views whose loads and warm-up have been started. */
 	readonly #warmed = new Set<string>();
 	readonly #dataPeriod = $derived(this.dataset?.manifest.dataPeriod ?? null);
