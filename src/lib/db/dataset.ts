@@ -117,8 +117,6 @@ export interface OpenDataset {
 	options(period: ViewPeriod): Promise<Record<FilterKey, string[]>>;
 	/** Runs SQL on the engine (start it with {@link prepare} first). */
 	query: QueryRows;
-	/** The engine, started when the dataset opened. */
-	engine(): Promise<Engine>;
 	loaded: LoadStats;
 }
 
@@ -200,6 +198,50 @@ const aggregateReading = (aggregate: LoadedAggregate): TableReading => ({
 	column: periodColumnOf(aggregate),
 	lane: aggregate
 });
+
+/**
+ * The aggregates held by the second engine, whatever their level: a view's queries are split
+ * between two engines that answer at once, on two cores. Each table is held by one engine only
+ * (no row is held twice), and no query reads tables of both. The waits page's largest scans
+ * (the list by each patient attribute, the waits of clock stops and first appointments) and the
+ * overview's appointments are here; the list, its totals and the flows on the first engine.
+ */
+const SECOND_ENGINE = [
+	'waiting_list_by_imd',
+	'waiting_list_by_ethnicity',
+	'waiting_list_by_age',
+	'waiting_list_by_sex',
+	'clock_stop_waits',
+	'first_appointment_waits',
+	'appointments_weekly'
+];
+
+/** The engine (0 or 1) that holds the table `name`: an aggregate at any level, or event-level. */
+export function engineNumber(name: string): 0 | 1 {
+	return SECOND_ENGINE.some((a) => name === a || name.startsWith(`${a}_`)) ? 1 : 0;
+}
+
+/** Every aggregate's table at every level. */
+const KNOWN_TABLES: ReadonlySet<string> = new Set(
+	LOADED_AGGREGATES.flatMap((a) => AGGREGATE_LEVELS.map((l) => levelTable(a, l)))
+);
+
+/** Identifiers in SQL that may name tables. */
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/**
+ * The engine that answers `sql`: the one holding the tables it reads (the first engine when it
+ * reads none). A query reading tables of both engines is a mistake in the page's SQL.
+ */
+export function engineForSql(sql: string, tables: ReadonlySet<string> = KNOWN_TABLES): 0 | 1 {
+	const used = new Set<0 | 1>();
+	for (const [word] of sql.matchAll(IDENTIFIER)) if (tables.has(word)) used.add(engineNumber(word));
+	if (used.size > 1)
+		throw new Error(
+			`A query reads tables held by both engines (SECOND_ENGINE): ${sql.slice(0, 200)}`
+		);
+	return used.has(1) ? 1 : 0;
+}
 
 /** Answers kept by SQL (a view asks about ten questions). */
 const MAX_ANSWERS = 400;
@@ -396,11 +438,13 @@ async function open(root: string): Promise<OpenDataset> {
 	};
 	// The event-level tables loaded, by name (one provider's files at a time, as asked).
 	const facts = new Map<string, LoadedTable>();
-	// Started now, in its worker, while the page draws the first view.
-	const started = engine();
-	started.catch(() => {});
+	// Started now, each in its worker, while the page draws the first view; the second once the
+	// first is up, so that its wasm comes from the HTTP cache, compiled once.
+	const engines = [engine(0), engine(0).then(() => engine(1))] as const;
+	for (const e of engines) e.catch(() => {});
+	const engineOf = (table: string) => engines[engineNumber(table)];
 	const run: QueryRows = async (sql) => {
-		const db = await started;
+		const db = await engines[engineForSql(sql)];
 		const sent = performance.now();
 		const result = await db.query(sql);
 		const rows = result.toArray().map((row) => row.toJSON() as Record<string, unknown>);
@@ -428,11 +472,13 @@ async function open(root: string): Promise<OpenDataset> {
 	const aggregates = LOADED_AGGREGATES;
 	// Every level's table is made, empty, as soon as the engine is up: a view's first drill-down
 	// then waits on its files alone.
-	started
-		.then((db) =>
-			Promise.all(aggregates.flatMap((a) => AGGREGATE_LEVELS.map((l) => table(a, l).create(db))))
-		)
-		.catch(() => {});
+	for (const a of aggregates)
+		for (const l of AGGREGATE_LEVELS) {
+			const t = table(a, l);
+			engineOf(t.name)
+				.then((db) => t.create(db))
+				.catch(() => {});
+		}
 	/** Loads the aggregates at one level for a period: every file, or these partitions'. */
 	const loadLevel = async (
 		period: ViewPeriod,
@@ -444,7 +490,8 @@ async function open(root: string): Promise<OpenDataset> {
 		await Promise.all(
 			names.map((aggregate) => {
 				const range = periodsToLoad(aggregate, period, reads);
-				return range && table(aggregate, level).load(started, range.min, range.max, partitions);
+				const t = table(aggregate, level);
+				return range && t.load(engineOf(t.name), range.min, range.max, partitions);
 			})
 		);
 	};
@@ -529,7 +576,6 @@ async function open(root: string): Promise<OpenDataset> {
 		firstView,
 		firstViewProblem,
 		loaded,
-		engine: () => started,
 		prepare,
 		prepareLevel: (period, level, names, reads = {}) =>
 			loadLevel(period, level, null, names, reads),
@@ -551,7 +597,7 @@ async function open(root: string): Promise<OpenDataset> {
 						);
 						facts.set(name, t);
 					}
-					return t.load(started, ALL_DATES.min, ALL_DATES.max, [provider]);
+					return t.load(engineOf(name), ALL_DATES.min, ALL_DATES.max, [provider]);
 				})
 			);
 		},

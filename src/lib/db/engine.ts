@@ -1,6 +1,6 @@
 /**
- * The browser's analytical engine: DuckDB-WASM (single-thread `eh` bundle) in a Web Worker, its
- * files served by this app. This is the only module that imports @duckdb/duckdb-wasm.
+ * The browser's analytical engines: DuckDB-WASM (single-thread `eh` bundle), each in a Web Worker
+ * of its own, its files served by this app. This is the only module that imports @duckdb/duckdb-wasm.
  */
 import {
 	AsyncDuckDB,
@@ -31,9 +31,10 @@ export interface Engine {
 	readyMs: number;
 }
 
-let starting: Promise<Engine> | null = null;
+/** The engines started, by number: a dataset spreads its tables over more than one. */
+const starting = new Map<number, Promise<Engine>>();
 
-async function start(): Promise<Engine> {
+async function start(n: number): Promise<Engine> {
 	const began = performance.now();
 	const worker = new Worker(ehWorkerUrl);
 	// A worker that dies never answers; reject every query that waits on it instead of hanging.
@@ -42,7 +43,7 @@ async function start(): Promise<Engine> {
 	death.catch(() => {});
 	worker.addEventListener('error', (event) => {
 		died?.(new Error(`the query engine stopped: ${event.message || 'worker error'}`));
-		starting = null;
+		starting.delete(n);
 	});
 	const db = new AsyncDuckDB(new ConsoleLogger(LogLevel.WARNING), worker);
 	await Promise.race([db.instantiate(ehWasmUrl), death]);
@@ -56,7 +57,7 @@ async function start(): Promise<Engine> {
 	await conn.query(`SET memory_limit = '${MEMORY_LIMIT}'`);
 	const readyMs = performance.now() - began;
 	// For npm run bench: when DuckDB-WASM could first take a query.
-	performance.mark('pathway-insight:engine-ready');
+	if (n === 0) performance.mark('pathway-insight:engine-ready');
 	return {
 		readyMs,
 		async query(sql) {
@@ -78,11 +79,16 @@ async function start(): Promise<Engine> {
 	};
 }
 
-/** The engine, started on first use and shared by every page. */
-export function engine(): Promise<Engine> {
-	starting ??= start().catch((error) => {
-		starting = null;
-		throw error;
-	});
-	return starting;
+/**
+ * Engine `n` (each a DuckDB-WASM instance in a worker of its own, so two of them answer on two
+ * cores at once), started on first use and shared by every page.
+ */
+export function engine(n = 0): Promise<Engine> {
+	let e = starting.get(n);
+	if (!e) {
+		e = start(n);
+		starting.set(n, e);
+		e.catch(() => starting.delete(n));
+	}
+	return e;
 }

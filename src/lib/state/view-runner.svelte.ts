@@ -41,6 +41,9 @@ const NO_OPTIONS: Record<FilterKey, string[]> = {
 	priority: []
 };
 
+/** The URL follows a view asked for once it is drawn, or after this long at the latest. */
+const URL_AT_LATEST_MS = 400;
+
 /** Views answered and kept, for back, forward and a return to a view. */
 const MAX_ANSWERS = 100;
 
@@ -171,6 +174,7 @@ export class ViewRunner<T> {
 		this.data = { value, search };
 		this.error = null;
 		this.updating = false;
+		this.#followUrl();
 		if (this.#firstPaint) {
 			this.#firstPaint = false;
 			requestAnimationFrame(() => performance.mark('pathway-insight:first-kpi'));
@@ -232,6 +236,7 @@ export class ViewRunner<T> {
 					this.data = null;
 					this.error = message(error);
 					this.updating = false;
+					this.#followUrl();
 				}
 			);
 	}
@@ -269,13 +274,37 @@ export class ViewRunner<T> {
 
 	/**
 	 * Shows another view: it is worked out at once (its loads and queries started in this task)
-	 * and the URL follows in the next, so the navigation's work on the main thread runs while
-	 * the engine answers, not before it is asked.
+	 * and the URL follows once it is drawn (#followUrl).
 	 */
 	show(next: ViewState): void {
 		const search = viewSearch(next);
 		this.#asked = { view: next, search };
-		setTimeout(() => goto(`${location.pathname}${search}`, { keepFocus: true, noScroll: true }));
+		this.#urlDue = true;
+		// In case the view waits long (files to fetch), the URL follows within a moment anyway.
+		clearTimeout(this.#urlTimer);
+		this.#urlTimer = setTimeout(() => this.#followUrl(), URL_AT_LATEST_MS);
+	}
+
+	#urlDue = false;
+	#urlTimer: ReturnType<typeof setTimeout> | undefined;
+
+	/**
+	 * The URL catches up with the view asked for, once its figures are drawn: the navigation's
+	 * work on the main thread (it lays the page out to save its scroll position, and updates
+	 * what reads the URL) would otherwise hold up the engines' answers, and the drawing.
+	 */
+	#followUrl(): void {
+		if (!this.#urlDue) return;
+		this.#urlDue = false;
+		clearTimeout(this.#urlTimer);
+		// After the frame that draws the view has been painted.
+		requestAnimationFrame(() =>
+			setTimeout(() => {
+				const asked = this.#asked;
+				if (asked && location.search !== asked.search)
+					goto(`${location.pathname}${asked.search}`, { keepFocus: true, noScroll: true });
+			})
+		);
 	}
 
 	/** Sets one filter (or clears it, for an empty value). */
