@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { overviewPeriod, overviewView, waitsPeriod, waitsView } from '../metrics/index.ts';
 import type { MetricFilters } from '../metrics/filters.ts';
+import type { PageView } from '../metrics/page-queries.ts';
 import { engineForSql, engineNumber } from './dataset.ts';
 
 /** The SQL a page runs for a view, answered with no rows. */
@@ -19,6 +20,13 @@ const VIEWS: MetricFilters[] = [
 	{ provider: ['RK9'] },
 	{ commissioner: ['15N'] },
 	{ specialty: ['110'], priority: ['urgent'] }
+];
+
+/** The waits page weekly, monthly, and comparing specialties. */
+const PAGE_VIEWS: PageView[] = [
+	{},
+	{ settings: { cadence: 'month' } },
+	{ settings: { compare: 'specialty' } }
 ];
 
 describe('two engines', () => {
@@ -48,11 +56,7 @@ describe('two engines', () => {
 
 	it("answers every query of the waits page and the overview on one engine, and splits the waits page's over both", async () => {
 		for (const filters of VIEWS) {
-			for (const view of [
-				{},
-				{ settings: { cadence: 'month' } },
-				{ settings: { compare: 'specialty' } }
-			]) {
+			for (const view of PAGE_VIEWS) {
 				const waits = await sqlOf((q) =>
 					waitsView(q, waitsPeriod('2025-11-30', view), filters, view)
 				);
