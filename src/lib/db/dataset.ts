@@ -233,9 +233,10 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
  * The engine that answers `sql`: the one holding the tables it reads (the first engine when it
  * reads none). A query reading tables of both engines is a mistake in the page's SQL.
  */
-export function engineForSql(sql: string, tables: ReadonlySet<string> = KNOWN_TABLES): 0 | 1 {
+export function engineForSql(sql: string): 0 | 1 {
 	const used = new Set<0 | 1>();
-	for (const [word] of sql.matchAll(IDENTIFIER)) if (tables.has(word)) used.add(engineNumber(word));
+	for (const [word] of sql.matchAll(IDENTIFIER))
+		if (KNOWN_TABLES.has(word)) used.add(engineNumber(word));
 	if (used.size > 1)
 		throw new Error(
 			`A query reads tables held by both engines (SECOND_ENGINE): ${sql.slice(0, 200)}`

@@ -279,14 +279,13 @@ export class ViewRunner<T> {
 	show(next: ViewState): void {
 		const search = viewSearch(next);
 		this.#asked = { view: next, search };
-		this.#urlDue = true;
 		// In case the view waits long (files to fetch), the URL follows within a moment anyway.
-		clearTimeout(this.#urlTimer);
-		this.#urlTimer = setTimeout(() => this.#followUrl(), URL_AT_LATEST_MS);
+		clearTimeout(this.#urlDue);
+		this.#urlDue = setTimeout(() => this.#followUrl(), URL_AT_LATEST_MS);
 	}
 
-	#urlDue = false;
-	#urlTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Set while the URL has yet to follow a view asked for: the latest it will. */
+	#urlDue: ReturnType<typeof setTimeout> | undefined;
 
 	/**
 	 * The URL catches up with the view asked for, once its figures are drawn: the navigation's
@@ -294,9 +293,9 @@ export class ViewRunner<T> {
 	 * what reads the URL) would otherwise hold up the engines' answers, and the drawing.
 	 */
 	#followUrl(): void {
-		if (!this.#urlDue) return;
-		this.#urlDue = false;
-		clearTimeout(this.#urlTimer);
+		if (this.#urlDue === undefined) return;
+		clearTimeout(this.#urlDue);
+		this.#urlDue = undefined;
 		// After the frame that draws the view has been painted.
 		requestAnimationFrame(() =>
 			setTimeout(() => {
