@@ -62,9 +62,12 @@ export async function buildAggregates(
 }
 
 /** The tables that roll an aggregate up to the commissioner and national levels, with their SQL. */
-export function rollupsOf(aggregate: Aggregate): { table: string; sql: string }[] {
+export function rollupsOf(
+	aggregate: Aggregate
+): { level: AggregateLevel; table: string; sql: string }[] {
 	const { name, counts, cadence } = aggregate;
 	return AGGREGATE_LEVELS.filter((l) => l !== 'provider').map((level) => ({
+		level,
 		table: levelTable(name, level),
 		sql: rollupSql({
 			from: name,

@@ -158,7 +158,7 @@ WHERE value IS NOT NULL`);
 async function plannedFiles(
 	db: Db,
 	{ name, kind, partitionedBy }: PublishedTable
-): Promise<{ file: string; partition: string | null; expected: number }[]> {
+): Promise<PlannedFile[]> {
 	const dir = kind === 'aggregate' ? `aggregates/${name}` : name;
 	if (partitionedBy === null) {
 		const [{ rows }] = await db.all(`SELECT CAST(COUNT(*) AS DOUBLE) AS rows FROM ${name}`);
@@ -196,7 +196,7 @@ export async function writeTable(
 	staging: string,
 	table: PublishedTable
 ): Promise<DatasetTable> {
-	const { name, orderBy, identifiers } = table;
+	const { name, identifiers } = table;
 	const shared = sharedIdentifiers();
 	const replaced = identifiers.map((c) =>
 		shared.includes(c) ? `${pseudonymsOf(c)}.pseudonym AS ${c}` : `pseudonym(t.${c}) AS ${c}`
@@ -212,35 +212,62 @@ FROM ${name} t${joins.join('')}`;
 	const source = planned.length > 1 && identifiers.length > 0 ? `publishing_${name}` : null;
 	if (source) await db.run(`CREATE OR REPLACE TEMP TABLE ${source} AS ${select}`);
 	const files: DatasetFile[] = [];
-	for (const { file, partition, expected } of planned) {
-		const path = join(staging, file);
-		await mkdir(dirname(path), { recursive: true });
-		const column = `${table.partitionedBy}_code`;
+	const column = `${table.partitionedBy}_code`;
+	for (const one of planned) {
+		const { partition } = one;
 		const where =
 			table.partitionedBy === null
 				? ''
 				: `\nWHERE ${column} ${partition === null ? 'IS NULL' : `= ${sqlString(partition)}`}`;
 		const query = source ? `SELECT * FROM ${source}${where}` : `${select}${where}`;
-		await db.run(`COPY (${query}
-ORDER BY ${orderBy})
-TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${table.kind === 'aggregate' ? AGGREGATE_ROW_GROUP_ROWS : 122_880})`);
-		const [{ rows }] = await db.all(
-			`SELECT CAST(COUNT(*) AS DOUBLE) AS rows FROM read_parquet(${sqlString(path)})`
-		);
-		if (rows !== expected) {
-			throw new Error(`verification failed: ${file} holds ${rows} rows, expected ${expected}`);
-		}
-		const { size } = await stat(path);
-		files.push({
-			file,
-			partition,
-			rows: rows as number,
-			bytes: size,
-			footerBytes: await footerBytes(path, size),
-			sha256: await sha256File(path)
-		});
+		files.push(await writeParquet(db, staging, table, query, one));
 	}
 	if (source) await db.run(`DROP TABLE ${source}`);
+	return describeTable(table, files);
+}
+
+/** A file of a table to write: its path in the dataset, its partition and the rows it must hold. */
+export interface PlannedFile {
+	file: string;
+	partition: string | null;
+	expected: number;
+}
+
+/**
+ * Writes `query`'s rows to one file of `table` under `staging`, in the table's order and row
+ * groups, checks it holds the rows expected, and describes it for the manifest.
+ */
+export async function writeParquet(
+	db: Db,
+	staging: string,
+	table: PublishedTable,
+	query: string,
+	{ file, partition, expected }: PlannedFile
+): Promise<DatasetFile> {
+	const path = join(staging, file);
+	await mkdir(dirname(path), { recursive: true });
+	await db.run(`COPY (${query}
+ORDER BY ${table.orderBy})
+TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${table.kind === 'aggregate' ? AGGREGATE_ROW_GROUP_ROWS : 122_880})`);
+	const [{ rows }] = await db.all(
+		`SELECT CAST(COUNT(*) AS DOUBLE) AS rows FROM read_parquet(${sqlString(path)})`
+	);
+	if (rows !== expected) {
+		throw new Error(`verification failed: ${file} holds ${rows} rows, expected ${expected}`);
+	}
+	const { size } = await stat(path);
+	return {
+		file,
+		partition,
+		rows: rows as number,
+		bytes: size,
+		footerBytes: await footerBytes(path, size),
+		sha256: await sha256File(path)
+	};
+}
+
+/** A table's manifest entry, from its files. */
+export function describeTable(table: PublishedTable, files: DatasetFile[]): DatasetTable {
 	return {
 		kind: table.kind,
 		partitionedBy: table.partitionedBy,
