@@ -269,10 +269,9 @@ export class ViewRunner<T> {
 	 */
 	async #warm(opened: OpenDataset, period: ViewPeriod): Promise<void> {
 		const { provider, commissioner } = this.options;
-		const some = (codes: string[]) => (codes.length ? [codes[codes.length - 1]] : []);
 		const views: MetricFilters[] = [{}];
-		if (provider.length) views.push({ provider: some(provider) });
-		if (commissioner.length) views.push({ commissioner: some(commissioner) });
+		if (provider.length) views.push({ provider: provider.slice(-1) });
+		if (commissioner.length) views.push({ commissioner: commissioner.slice(-1) });
 		for (const filters of views) await this.#queries.run(opened.query, period, filters, {});
 	}
 
