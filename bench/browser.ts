@@ -24,12 +24,20 @@ import { ensureDataset, SIZES, type Size } from './browser/datasets.ts';
 import { markdownReport } from './browser/report.ts';
 import { runBrowserBench, type BenchResult } from './browser/run.ts';
 
+/**
+ * A second between a view drawn and the next change: a person reads the view before changing a
+ * filter, and what the page loads in the background meanwhile is part of how it answers.
+ */
+export const THINK_MS = 1000;
+
 export const USAGE =
-	'usage: node bench/browser.ts [--sizes small,icb[,england-slice,england,england-x7]] [--changes N] [--loads N] [--reuse-build] [--datasets-only] [--out DIR]';
+	'usage: node bench/browser.ts [--sizes small,icb[,england-slice,england,england-x7]] [--changes N] [--think-ms N] [--loads N] [--reuse-build] [--datasets-only] [--out DIR]';
 
 export interface CliOptions {
 	sizes: Size[];
 	changes: number;
+	/** The pause before each filter change, as a person takes to read the last view. */
+	thinkMs: number;
 	loads: number;
 	reuseBuild: boolean;
 	datasetsOnly: boolean;
@@ -42,6 +50,7 @@ export function parseCli(argv: string[], defaults: Partial<CliOptions> = {}): Cl
 		options: {
 			sizes: { type: 'string', default: (defaults.sizes ?? ['small', 'icb']).join(',') },
 			changes: { type: 'string', default: String(defaults.changes ?? 30) },
+			'think-ms': { type: 'string', default: String(defaults.thinkMs ?? THINK_MS) },
 			loads: { type: 'string', default: String(defaults.loads ?? 3) },
 			'reuse-build': { type: 'boolean', default: defaults.reuseBuild ?? false },
 			'datasets-only': { type: 'boolean', default: defaults.datasetsOnly ?? false },
@@ -60,6 +69,7 @@ export function parseCli(argv: string[], defaults: Partial<CliOptions> = {}): Cl
 	return {
 		sizes,
 		changes: count('changes', values.changes, 1),
+		thinkMs: count('think-ms', values['think-ms'], 0),
 		loads: count('loads', values.loads, 1),
 		reuseBuild: values['reuse-build'],
 		datasetsOnly: values['datasets-only'],

@@ -9,7 +9,7 @@
  *   node bench/guard.ts [--changes 30] [--loads 1]
  */
 import { parseArgs } from 'node:util';
-import { benchAndWrite } from './browser.ts';
+import { benchAndWrite, THINK_MS } from './browser.ts';
 import { BUDGETS, formatBytes } from './browser/budgets.ts';
 import type { BenchResult } from './browser/run.ts';
 
@@ -79,6 +79,7 @@ if (import.meta.main) {
 		result = await benchAndWrite({
 			sizes: ['small'],
 			changes: Number(values.changes),
+			thinkMs: THINK_MS,
 			loads: Number(values.loads),
 			reuseBuild: true,
 			out: 'bench/.cache/guard'

@@ -199,13 +199,15 @@ async function changes(
 	cdp: CDPSession,
 	target: BenchPage,
 	steps: Step[],
-	timeoutMs: number
+	{ thinkMs, timeoutMs }: { thinkMs: number; timeoutMs: number }
 ): Promise<ChangesResult> {
 	const memory = sampleMemory(cdp);
 	const timed: ChangesResult['steps'] = [];
 	let step: Step | undefined;
 	try {
 		for (step of steps) {
+			// A person reads a view before changing it again: the page may load in the meantime.
+			await page.waitForTimeout(thinkMs);
 			const t = await page.evaluate(changeAndTime, {
 				control: step.control,
 				value: step.value,
@@ -253,7 +255,13 @@ export async function measurePage(
 	browser: Browser,
 	proxy: CountingProxy,
 	target: BenchPage,
-	options: { loads: number; changes: number; timeoutMs: number; screenshot?: string }
+	options: {
+		loads: number;
+		changes: number;
+		thinkMs: number;
+		timeoutMs: number;
+		screenshot?: string;
+	}
 ): Promise<PageRun> {
 	const loads: LoadResult[] = [];
 	let changed: ChangesResult | null = null;
@@ -274,7 +282,7 @@ export async function measurePage(
 			if (i === 0) {
 				if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: true });
 				steps = await target.plan(page, options.changes);
-				changed = await changes(page, cdp, target, steps, options.timeoutMs);
+				changed = await changes(page, cdp, target, steps, options);
 				// A page may draw its first view from a published summary and read Parquet only
 				// when the view changes: the range proof covers the whole session.
 				await new Promise((r) => setTimeout(r, 100));

@@ -166,7 +166,7 @@ export function markdownReport(result: BenchResult): string {
 			`Playwright ${m.playwright}), DuckDB-WASM ${m.duckdbWasm}, native DuckDB ${m.duckdbNode}; ` +
 			`load average ${result.load.before} before, ${result.load.after} after. ` +
 			`Medians of ${result.options.loads} cold loads (a fresh browser context each) and the warm load after each ` +
-			`(same context); ${result.options.changes} filter changes after the first cold load, timed in the page from the ` +
+			`(same context); ${result.options.changes} filter changes after the first cold load, each ${result.options.thinkMs ?? 0} ms after the last view was drawn (a person reading it), timed in the page from the ` +
 			'change event to the new view drawn and painted. Times from navigation start. The native baseline runs the ' +
 			'same SQL for the same views on one thread against the same Parquet files.',
 		'',

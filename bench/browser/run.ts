@@ -31,6 +31,8 @@ const exec = promisify(execFile);
 export interface BenchOptions {
 	sizes: Size[];
 	changes: number;
+	/** The pause before each filter change (a person reading the last view). */
+	thinkMs: number;
 	/** Cold loads per page (each followed by a warm one). */
 	loads: number;
 	reuseBuild: boolean;
@@ -96,7 +98,7 @@ export interface SizeResult {
 export interface BenchResult {
 	machine: ReturnType<typeof machine> & { chromium: string; playwright: string };
 	load: { before: number; after: number };
-	options: { sizes: Size[]; changes: number; loads: number; pages: string[] };
+	options: { sizes: Size[]; changes: number; thinkMs: number; loads: number; pages: string[] };
 	appJs: Omit<AppJsSize, 'byFile'> & { largest: AppJsSize['byFile'] };
 	sizes: SizeResult[];
 	/** What failed outright (range reads): the bench exits 1 when this is not empty. */
@@ -219,6 +221,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<BenchResul
 					const run = await measurePage(browser, app.proxy, target, {
 						loads: options.loads,
 						changes: options.changes,
+						thinkMs: options.thinkMs,
 						timeoutMs: options.timeoutMs,
 						screenshot: join(options.screenshots, `${target.name}-${dataset.size}.png`)
 					});
@@ -281,6 +284,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<BenchResul
 			options: {
 				sizes: options.sizes,
 				changes: options.changes,
+				thinkMs: options.thinkMs,
 				loads: options.loads,
 				pages: PAGES.map((p) => p.name)
 			},

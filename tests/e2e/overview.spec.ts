@@ -360,3 +360,52 @@ test('a missing dataset shows the error state, not a blank page', async ({ page 
 	await expect(error).toContainText('No dataset is published here yet');
 	await expectAccessible(page);
 });
+
+test('too large to prefetch whole, a view of a provider and a commissioner loads that commissioner’s files in the background, so clearing the provider reads nothing', async ({
+	page
+}) => {
+	// As a region or England would be: no level is prefetched whole (one row is the limit), and
+	// the likely next organisations are loaded up to a bound (three rows: the first of them).
+	await page.addInitScript(() => localStorage.setItem('pathway-insight:prefetch-rows', '1'));
+	const base = await versionBase();
+	await page.goto(`${proxy.url}/`);
+	await tiles(page);
+	const view = {
+		provider: (await optionValues(page, 'filter-provider'))[0],
+		commissioner: (await optionValues(page, 'filter-commissioner'))[0]
+	};
+	const parquet = () => proxy.served.filter((s) => s.path.endsWith('.parquet'));
+	const commissionerFiles = () =>
+		parquet().filter(
+			(s) =>
+				s.path.startsWith(`${base}/aggregates/`) &&
+				s.path.includes(`/commissioner=${view.commissioner}/`)
+		);
+	proxy.reset();
+	await page.goto(`${proxy.url}/${search(view)}`);
+	await tiles(page, view);
+	// The commissioner's own files are read once the view is drawn, and then nothing more.
+	await expect.poll(() => commissionerFiles().length, { timeout: 15_000 }).toBeGreaterThan(0);
+	let count = -1;
+	await expect
+		.poll(
+			async () => {
+				const before = parquet().length;
+				await page.waitForTimeout(500);
+				const still = before === parquet().length && before === count;
+				count = before;
+				return still;
+			},
+			{ timeout: 15_000 }
+		)
+		.toBe(true);
+
+	proxy.reset();
+	await page.getByLabel('Provider').selectOption('');
+	const cleared = { commissioner: view.commissioner };
+	expectSameFigures(
+		await tiles(page, cleared),
+		await cliMetrics(['--commissioner', cleared.commissioner])
+	);
+	expect(parquet(), 'the commissioner’s view was loaded before it was asked for').toEqual([]);
+});

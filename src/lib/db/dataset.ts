@@ -43,6 +43,7 @@ import {
 	type PublishedVersion
 } from '../dataset/published.ts';
 import { periodCount } from '../metrics/cadence.ts';
+import { sqlString } from '../metrics/sql.ts';
 import { arrowFromFolded } from './arrow-columns.ts';
 import { engine, type Engine } from './engine.ts';
 import { decodeParquet } from './parquet-pool.ts';
@@ -91,13 +92,16 @@ export interface OpenDataset {
 	/**
 	 * When the provider and commissioner levels' rows for this census and period are few (a trust
 	 * or an ICB, up to {@link PREFETCH_ROWS}), loads them all in the background once no view is
-	 * loading, so that later changes of filter are answered without a fetch. For a region or England it does nothing: each
-	 * provider or commissioner is loaded when a view first asks for it.
+	 * loading, so that later changes of filter are answered without a fetch. For a region or
+	 * England, where each provider or commissioner is loaded when a view first asks for it, it
+	 * loads the organisations a view of `filters` likely leads to next (a chosen commissioner's
+	 * own figures, its largest providers), one organisation at a time between views, within a bound on the rows it adds.
 	 */
 	prefetch(
 		period: ViewPeriod,
 		aggregates?: readonly LoadedAggregate[],
-		reads?: StockReads
+		reads?: StockReads,
+		filters?: MetricFilters
 	): Promise<void>;
 	/**
 	 * Loads one provider's rows of event-level tables (`pathways`, `appointments`, …) into the
@@ -163,6 +167,16 @@ export function parquetFailure(file: string, error: Error & { status?: number })
 
 /** Prefetch the detailed levels when what a period needs of them is estimated at most this. */
 export const PREFETCH_ROWS = 1_000_000;
+
+/**
+ * Above that, the organisations a view's next change likely needs are prefetched one by one,
+ * until they have added this many times the limit (3M rows, some ten providers at England's
+ * scale, a few hundred MB) over the session: the views a person asks for are loaded whatever.
+ */
+const NEIGHBOUR_ROWS_PER_LIMIT = 3;
+
+/** The providers of a chosen commissioner prefetched, largest first. */
+const NEIGHBOUR_PROVIDERS = 3;
 
 /**
  * The prefetch limit: {@link PREFETCH_ROWS}, unless `localStorage['pathway-insight:prefetch-rows']`
@@ -272,8 +286,13 @@ export class LoadedTable {
 	#created: Promise<unknown> | null = null;
 	/** Rows added to the engine's table so far. */
 	rowsLoaded = 0;
-	/** Loads run one after another, so no row group is added twice. */
-	#queue: Promise<void> = Promise.resolve();
+	/** Whether a load of every partition's files has been made (a whole level, for a comparison). */
+	everyPartition = false;
+	/**
+	 * Each file's loads run one after another, so no row group is added twice; loads of other
+	 * files (another provider's) do not wait for them.
+	 */
+	readonly #queues = new Map<string, Promise<void>>();
 	readonly #base: string;
 	readonly #manifest: DatasetManifest;
 	readonly #stats: LoadStats;
@@ -325,18 +344,7 @@ export class LoadedTable {
 	 * Adds the row groups of these partitions' files that may hold `min` to `max`. The files are
 	 * fetched and decoded while the engine starts: only adding their rows waits for it.
 	 */
-	load(
-		engine: Promise<Engine>,
-		min: string,
-		max: string,
-		partitions: readonly string[] | null
-	): Promise<void> {
-		const next = this.#queue.then(() => this.#load(engine, min, max, partitions));
-		this.#queue = next.catch(() => {});
-		return next;
-	}
-
-	async #load(
+	async load(
 		engine: Promise<Engine>,
 		min: string,
 		max: string,
@@ -348,59 +356,79 @@ export class LoadedTable {
 		// Every file at once, each decoded in a Parquet worker (its footer, then its new row
 		// groups in one range request), then added to the engine. The phases are measured
 		// (performance entries `pathway-insight:load:<table>:…`) for npm run bench.
-		const reads = files.map(async (f) => {
+		const reads = files.map((f) => {
 			const url = `${this.#base}/${f.file}`;
-			if (this.#complete.has(url)) return;
-			const covered = this.#covered.get(url) ?? [];
-			if (covered.some((c) => c.min <= min && max <= c.max)) return;
-			const sent = performance.now();
-			const out = await decodeParquet(
-				{
-					url,
-					byteLength: f.bytes,
-					footerBytes: f.footerBytes,
-					min,
-					max,
-					skip: [...(this.#loaded.get(url) ?? [])],
-					types: this.#spec,
-					counts: [...this.#reading.counts],
-					column: this.#reading.column,
-					// A period (more than a census and the one before it) needs most row groups of
-					// a file: a small one comes whole, footer and all, in one request.
-					whole: Date.parse(max) - Date.parse(min) > 31 * 86_400_000,
-					constants: this.#partitionColumn(f)
-				},
-				// Each aggregate's files go to its own Parquet worker.
-				this.#reading.lane
-			).catch((error: Error) => {
-				throw parquetFailure(f.file, error);
-			});
-			const cover = () => this.#covered.set(url, [...covered, { min, max }]);
-			if (!out.folded) return cover();
-			performance.measure(
-				`pathway-insight:load:${this.name}:read ${out.rows} rows to ${out.folded.length} (open ${out.ms.open.toFixed(0)}, fetch ${out.ms.fetch.toFixed(0)}, decode ${out.ms.decode.toFixed(0)} ms)`,
-				{ start: sent }
+			const next = (this.#queues.get(url) ?? Promise.resolve()).then(() =>
+				this.#loadFile(engine, created, f, url, min, max)
 			);
-			const arrow = arrowFromFolded(out.folded, this.#spec);
-			await created;
-			const db = await engine;
-			const inserting = performance.now();
-			await db.insertArrow(this.name, arrow, false);
-			performance.measure(`pathway-insight:load:${this.name}:insert`, { start: inserting });
-			const loaded = this.#loaded.get(url) ?? new Set<number>();
-			for (const g of out.groups) loaded.add(g);
-			this.#loaded.set(url, loaded);
-			if (loaded.size >= out.totalGroups) this.#complete.add(url);
-			cover();
-			this.#stats.rowGroups += out.groups.length;
-			this.#stats.rows += out.rows;
-			this.rowsLoaded += out.rows;
+			this.#queues.set(
+				url,
+				next.catch(() => {})
+			);
+			return next;
 		});
 		// Every read settles before a failure is reported, so no insert is left running.
 		const failed = (await Promise.allSettled([created, ...reads])).find(
 			(r) => r.status === 'rejected'
 		);
 		if (failed) throw (failed as PromiseRejectedResult).reason;
+		if (partitions === null) this.everyPartition = true;
+	}
+
+	/** Adds the row groups of one file that may hold `min` to `max` and are not added yet. */
+	async #loadFile(
+		engine: Promise<Engine>,
+		created: Promise<unknown>,
+		f: DatasetFile,
+		url: string,
+		min: string,
+		max: string
+	): Promise<void> {
+		if (this.#complete.has(url)) return;
+		const covered = this.#covered.get(url) ?? [];
+		if (covered.some((c) => c.min <= min && max <= c.max)) return;
+		const sent = performance.now();
+		const out = await decodeParquet(
+			{
+				url,
+				byteLength: f.bytes,
+				footerBytes: f.footerBytes,
+				min,
+				max,
+				skip: [...(this.#loaded.get(url) ?? [])],
+				types: this.#spec,
+				counts: [...this.#reading.counts],
+				column: this.#reading.column,
+				// A period (more than a census and the one before it) needs most row groups of
+				// a file: a small one comes whole, footer and all, in one request.
+				whole: Date.parse(max) - Date.parse(min) > 31 * 86_400_000,
+				constants: this.#partitionColumn(f)
+			},
+			// Each aggregate's files go to its own Parquet worker.
+			this.#reading.lane
+		).catch((error: Error) => {
+			throw parquetFailure(f.file, error);
+		});
+		const cover = () => void this.#covered.set(url, [...covered, { min, max }]);
+		if (!out.folded) return cover();
+		performance.measure(
+			`pathway-insight:load:${this.name}:read ${out.rows} rows to ${out.folded.length} (open ${out.ms.open.toFixed(0)}, fetch ${out.ms.fetch.toFixed(0)}, decode ${out.ms.decode.toFixed(0)} ms)`,
+			{ start: sent }
+		);
+		const arrow = arrowFromFolded(out.folded, this.#spec);
+		await created;
+		const db = await engine;
+		const inserting = performance.now();
+		await db.insertArrow(this.name, arrow, false);
+		performance.measure(`pathway-insight:load:${this.name}:insert`, { start: inserting });
+		const loaded = this.#loaded.get(url) ?? new Set<number>();
+		for (const g of out.groups) loaded.add(g);
+		this.#loaded.set(url, loaded);
+		if (loaded.size >= out.totalGroups) this.#complete.add(url);
+		cover();
+		this.#stats.rowGroups += out.groups.length;
+		this.#stats.rows += out.rows;
+		this.rowsLoaded += out.rows;
 	}
 }
 
@@ -455,15 +483,25 @@ async function open(root: string): Promise<OpenDataset> {
 		});
 		return rows;
 	};
-	// Answers by SQL while the engine's tables hold the same rows (a new view often asks some of
-	// the last one's questions again: a comparison sets aside the filter it compares by).
-	const answers = new Map<string, { rows: number; answer: Promise<Record<string, unknown>[]> }>();
+	// Answers by SQL while the tables it reads hold the same rows (a new view often asks some of
+	// the last one's questions again: a comparison sets aside the filter it compares by, so a
+	// provider's first view, which loads that provider's rows, keeps the comparison's answers).
+	const answers = new Map<string, { rows: string; answer: Promise<Record<string, unknown>[]> }>();
+	const rowsRead = (sql: string) => {
+		const read = new Set<string>();
+		for (const [word] of sql.matchAll(IDENTIFIER)) {
+			const t = tables.get(word) ?? facts.get(word);
+			if (t) read.add(`${word} ${t.rowsLoaded}`);
+		}
+		return [...read].join(',');
+	};
 	const query: QueryRows = (sql) => {
+		const rows = rowsRead(sql);
 		const kept = answers.get(sql);
-		if (kept && kept.rows === loaded.rows) return kept.answer.then((rows) => [...rows]);
+		if (kept && kept.rows === rows) return kept.answer.then((rows) => [...rows]);
 		const answer = run(sql);
 		answers.delete(sql);
-		answers.set(sql, { rows: loaded.rows, answer });
+		answers.set(sql, { rows, answer });
 		if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value!);
 		answer.catch(() => {
 			if (answers.get(sql)?.answer === answer) answers.delete(sql);
@@ -549,26 +587,87 @@ async function open(root: string): Promise<OpenDataset> {
 	};
 	const partitionsOf = (name: string) =>
 		[...new Set((manifest.tables[name]?.files ?? []).flatMap((f) => f.partition ?? []))].sort();
+	/**
+	 * The providers that serve a commissioner, most pathways first, from a provider level
+	 * already loaded for every provider (a comparison's): none when no such table is loaded.
+	 */
+	const providersOf = async (commissioner: string, names: readonly LoadedAggregate[]) => {
+		const whole = names
+			.map((a) => ({ a, t: tables.get(levelTable(a, 'provider')) }))
+			.find(({ a, t }) => t?.everyPartition && 'commissioner_code' in levelColumns(a, 'provider'));
+		if (!whole) return [];
+		const count = aggregateSpec(whole.a).loads!.counts[0];
+		const rows = await query(
+			`SELECT provider_code AS code, SUM(${count}) AS n FROM ${whole.t!.name} WHERE commissioner_code = ${sqlString(commissioner)} AND provider_code IS NOT NULL GROUP BY 1 ORDER BY n DESC, code LIMIT ${NEIGHBOUR_PROVIDERS}`
+		);
+		return rows.map((r) => String(r.code));
+	};
+	/**
+	 * The organisations a person is likeliest to look at next from a view of these filters, at
+	 * the level each is read at: with a provider and a commissioner chosen, the commissioner
+	 * alone (the provider cleared); with a commissioner chosen, the providers that serve it.
+	 */
+	const neighbours = async (
+		filters: MetricFilters,
+		names: readonly LoadedAggregate[]
+	): Promise<[AggregateLevel, string][]> => {
+		// One commissioner (or provider) chosen: several is a comparison of its own.
+		const one = (v: string | readonly string[] | undefined) =>
+			typeof v === 'string' ? v : v?.length === 1 ? v[0] : undefined;
+		const commissioner = one(filters.commissioner);
+		const provider = one(filters.provider);
+		if (!commissioner) return [];
+		const next: [AggregateLevel, string][] = filters.provider
+			? [['commissioner', commissioner]]
+			: [];
+		for (const code of await providersOf(commissioner, names))
+			if (code !== provider) next.push(['provider', code]);
+		return next;
+	};
+	/** Rows the prefetch of likely next organisations has added (to a bound). */
+	let neighbourRows = 0;
+	// Each prefetch supersedes the last: a loop still loading for an older view stops.
+	let generation = 0;
 	const prefetchPeriod = async (
 		period: ViewPeriod,
 		names: readonly LoadedAggregate[],
-		reads: StockReads
+		reads: StockReads,
+		filters: MetricFilters,
+		mine: number
 	) => {
 		await loadLevel(period, 'national', null, names, reads);
-		if (detailedRows(period, names, reads) > prefetchLimit()) return;
-		// Every file of each level in one load: decoding them together is quicker than one
-		// provider at a time, which made the bench's changes of filter wait on the main thread.
-		await quiet();
-		for (const level of ['provider', 'commissioner'] as const)
-			await loadLevel(period, level, null, names, reads);
+		const limit = prefetchLimit();
+		if (detailedRows(period, names, reads) <= limit) {
+			// Every file of each level in one load: decoding them together is quicker than one
+			// provider at a time, which made the bench's changes of filter wait on the main thread.
+			await quiet();
+			for (const level of ['provider', 'commissioner'] as const)
+				await loadLevel(period, level, null, names, reads);
+			return;
+		}
+		// A region or England: too many rows to hold every organisation's. The view's likeliest
+		// next ones are loaded instead, one organisation at a time (its tables together, as a
+		// view of it would) while no view is loading, up to a bound on the rows the detailed
+		// levels hold.
+		for (const [level, code] of await neighbours(filters, names)) {
+			await quiet();
+			if (mine !== generation || neighbourRows > NEIGHBOUR_ROWS_PER_LIMIT * limit) return;
+			const before = loaded.rows;
+			await loadLevel(period, level, [code], names, reads);
+			neighbourRows += loaded.rows - before;
+		}
 	};
 	let prefetching: Promise<void> = Promise.resolve();
 	const prefetch = (
 		period: ViewPeriod,
 		names: readonly LoadedAggregate[] = aggregates,
-		reads: StockReads = {}
+		reads: StockReads = {},
+		filters: MetricFilters = {}
 	) => {
-		prefetching = prefetching.then(() => prefetchPeriod(period, names, reads)).catch(() => {});
+		const mine = ++generation;
+		prefetching = prefetching
+			.then(() => prefetchPeriod(period, names, reads, filters, mine))
+			.catch(() => {});
 		return prefetching;
 	};
 	return {

@@ -226,8 +226,9 @@ export class ViewRunner<T> {
 					if (this.#answers.size > MAX_ANSWERS)
 						this.#answers.delete(this.#answers.keys().next().value!);
 					if (mine === this.#ticket) this.#shown(value, search);
-					// A small dataset's other providers and commissioners, for the next change.
-					opened.prefetch(period, queries.aggregates, queries).catch(() => {});
+					// A small dataset's other providers and commissioners, or a large one's likeliest
+					// next, for the next change.
+					opened.prefetch(period, queries.aggregates, queries, filters).catch(() => {});
 				},
 				(error) => {
 					if (this.#running?.key === key) this.#running = null;
