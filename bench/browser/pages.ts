@@ -130,7 +130,7 @@ const waits: BenchPage = {
 	ready: (key) => [
 		`section[data-state="ready"][data-view=${cssString(key)}]`,
 		'[data-chart^="waiting-list-trend"] svg circle, [data-chart^="waiting-list-trend"] [data-state="chart-empty"]',
-		'[data-chart^="flows"] svg rect, [data-chart^="flows"] [data-state="chart-empty"]',
+		'[data-chart^="flows"] svg .stacked-bars path, [data-chart^="flows"] [data-state="chart-empty"]',
 		'[data-chart^="within-18-weeks-by-sex"] svg rect, [data-chart^="within-18-weeks-by-sex"] [data-state="chart-empty"]'
 	],
 	async plan(page, count) {
