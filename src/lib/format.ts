@@ -78,6 +78,8 @@ export function formatChange(
 	format: (n: number) => string = formatCount
 ): string {
 	if (n == null) return NO_VALUE;
-	if (n === 0) return format(0);
-	return n > 0 ? `+${format(n)}` : `−${format(-n)}`;
+	// A change too small to show (−0.02 weeks at one decimal) is no change, not "−0.0".
+	const size = format(Math.abs(n));
+	if (n === 0 || size === format(0)) return format(0);
+	return n > 0 ? `+${size}` : `−${size}`;
 }
