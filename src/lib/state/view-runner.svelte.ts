@@ -83,7 +83,7 @@ export class ViewRunner<T> {
 	 * The view asked for by {@link show}, until the URL shows it: its queries start at once,
 	 * not after the navigation (which lays the page out to save its scroll position).
 	 */
-	#asked = $state.raw<{ view: ViewState; search: string } | null>(null);
+	#asked = $state.raw<{ view: ViewState; search: string; path: string } | null>(null);
 
 	/** The view shown: the one just asked for, else the URL's filters and census. */
 	readonly view: ViewState = $derived.by(() => {
@@ -282,7 +282,7 @@ export class ViewRunner<T> {
 	 */
 	show(next: ViewState): void {
 		const search = viewSearch(next);
-		this.#asked = { view: next, search };
+		this.#asked = { view: next, search, path: location.pathname };
 		// In case the view waits long (files to fetch), the URL follows within a moment anyway.
 		clearTimeout(this.#urlDue);
 		this.#urlDue = setTimeout(() => this.#followUrl(), URL_AT_LATEST_MS);
@@ -304,7 +304,8 @@ export class ViewRunner<T> {
 		requestAnimationFrame(() =>
 			setTimeout(() => {
 				const asked = this.#asked;
-				if (asked && location.search !== asked.search)
+				// Not once the user has moved to another page: its URL is its own.
+				if (asked && location.pathname === asked.path && location.search !== asked.search)
 					goto(`${location.pathname}${asked.search}`, { keepFocus: true, noScroll: true });
 			})
 		);
