@@ -95,7 +95,8 @@ export interface OpenDataset {
 	 * loading, so that later changes of filter are answered without a fetch. For a region or
 	 * England, where each provider or commissioner is loaded when a view first asks for it, it
 	 * loads the organisations a view of `filters` likely leads to next (a chosen commissioner's
-	 * own figures, its largest providers), one organisation at a time between views, within a bound on the rows it adds.
+	 * own figures, its largest providers), one organisation at a time between views, within a
+	 * bound on the rows it adds.
 	 */
 	prefetch(
 		period: ViewPeriod,
@@ -611,17 +612,16 @@ async function open(root: string): Promise<OpenDataset> {
 		filters: MetricFilters,
 		names: readonly LoadedAggregate[]
 	): Promise<[AggregateLevel, string][]> => {
-		// One commissioner (or provider) chosen: several is a comparison of its own.
-		const one = (v: string | readonly string[] | undefined) =>
-			typeof v === 'string' ? v : v?.length === 1 ? v[0] : undefined;
-		const commissioner = one(filters.commissioner);
-		const provider = one(filters.provider);
-		if (!commissioner) return [];
-		const next: [AggregateLevel, string][] = filters.provider
+		// One commissioner chosen: several is a comparison of its own.
+		const commissioners = partitionValues('commissioner', filters);
+		if (commissioners.length !== 1) return [];
+		const [commissioner] = commissioners;
+		const providers = partitionValues('provider', filters);
+		const next: [AggregateLevel, string][] = providers.length
 			? [['commissioner', commissioner]]
 			: [];
 		for (const code of await providersOf(commissioner, names))
-			if (code !== provider) next.push(['provider', code]);
+			if (!providers.includes(code)) next.push(['provider', code]);
 		return next;
 	};
 	/** Rows the prefetch of likely next organisations has added (to a bound). */
@@ -647,8 +647,7 @@ async function open(root: string): Promise<OpenDataset> {
 		}
 		// A region or England: too many rows to hold every organisation's. The view's likeliest
 		// next ones are loaded instead, one organisation at a time (its tables together, as a
-		// view of it would) while no view is loading, up to a bound on the rows the detailed
-		// levels hold.
+		// view of it would) while no view is loading, until they have added a bound of rows.
 		for (const [level, code] of await neighbours(filters, names)) {
 			await quiet();
 			if (mine !== generation || neighbourRows > NEIGHBOUR_ROWS_PER_LIMIT * limit) return;
