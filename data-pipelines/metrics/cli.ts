@@ -24,7 +24,15 @@ import {
 	type Cadence,
 	type MetricFilters,
 	type OverviewMetrics,
-	type OverviewSource
+	type OverviewSource,
+	aggregateLevel,
+	DEFAULT_PRICES,
+	dnaHeadlineSql,
+	dnaOutcomesByDay,
+	levelTable,
+	PRICE_SOURCE,
+	type DnaHeadlineRow,
+	type DnaPrices
 } from '../../src/lib/metrics/index.ts';
 
 export const METRICS_USAGE = `Usage: npm run metrics -- --data DIR [options] [--json]
@@ -55,6 +63,10 @@ same SQL the dashboard runs.
                          104) at the census (JSON "longWaiters"), from its event-level tables, as
                          the long-waiters page lists them: pseudonymous reference, stage, weeks
                          waited and to the next threshold, next appointment, last validation
+  --price-first GBP      the price of a first outpatient attendance, for the estimated cost of
+                         slots lost to DNAs (JSON "dna"; default ${DEFAULT_PRICES.first})
+  --price-follow-up GBP  the price of a follow-up attendance (default ${DEFAULT_PRICES.followUp}); the
+                         defaults are ${PRICE_SOURCE}
   --json                 print JSON only (the names are stable: paste them into reports)
   --help                 show this help`;
 
@@ -69,7 +81,7 @@ const fmtCount = (n: number) => n.toLocaleString('en-GB');
 const fmtPct = (n: number | null) => (n === null ? '–' : `${n.toFixed(1)}%`);
 const fmtWeeks = (n: number | null) => (n === null ? '–' : `${n.toFixed(1)} weeks`);
 
-function table(m: OverviewMetrics): string {
+function table(m: OverviewMetrics & { dna?: ReturnType<typeof dnaSection> }): string {
 	const filters = Object.entries(m.filters).map(([k, v]) => `${k} ${[v].flat().join('|')}`);
 	const rows: [string, string][] = [
 		['Waiting list at', m.asOf],
@@ -86,7 +98,20 @@ function table(m: OverviewMetrics): string {
 		['Referrals received', fmtCount(m.referrals.received)],
 		['Appointments attended', fmtCount(m.appointments.attended)],
 		['Did not attend', fmtCount(m.appointments.dna)],
-		['DNA rate (attended basis)', fmtPct(m.appointments.dnaRate)]
+		['DNA rate (attended basis)', fmtPct(m.appointments.dnaRate)],
+		...(m.dna
+			? ([
+					['DNA rate (all appointments)', fmtPct(m.dna.allAppointmentsBasisRate)],
+					['Cancelled by patient', fmtPct(m.dna.patientCancellationRate)],
+					['Cancelled by provider', fmtPct(m.dna.providerCancellationRate)],
+					['  under 7 days before', fmtCount(m.dna.providerShortNoticeCancellations)],
+					['Slots lost to DNAs', fmtCount(m.dna.lostSlots)],
+					[
+						'Estimated cost',
+						`£${fmtCount(Math.round(m.dna.estimatedCost))} (£${m.dna.prices.first} first, £${m.dna.prices.followUp} follow-up)`
+					]
+				] as [string, string][])
+			: [])
 	];
 	return rows.map(([k, v]) => `${k.padEnd(27)} ${v}`).join('\n');
 }
@@ -183,7 +208,8 @@ async function publishedMetrics(
 				unknownClockStart: unknown.n
 			},
 			referrals: null,
-			appointments: null
+			appointments: null,
+			dna: null
 		};
 		process.stdout.write(
 			values.json
@@ -200,6 +226,32 @@ async function publishedMetrics(
 		db.close();
 	}
 	return 0;
+}
+
+/** A price given on the command line: pounds, 0 or more. */
+function priceArg(name: string, value: string | undefined, fallback: number): number {
+	if (value === undefined) return fallback;
+	const n = Number(value);
+	if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100_000) {
+		throw new UserError(`invalid --${name} "${value}": expected a price in pounds, 0 to 100000`);
+	}
+	return n;
+}
+
+/** The JSON \`dna\` section: the DNAs page's headline for the period and filters. */
+function dnaSection(row: DnaHeadlineRow, prices: DnaPrices) {
+	return {
+		attendedBasisRate: row.attended_basis_rate,
+		allAppointmentsBasisRate: row.all_appointments_basis_rate,
+		patientCancellationRate: row.patient_cancellation_rate,
+		providerCancellationRate: row.provider_cancellation_rate,
+		providerShortNoticeCancellations: row.provider_short_notice,
+		dnaCount: row.dna,
+		lostSlots: row.lost_slots,
+		estimatedCost: row.estimated_cost,
+		allAppointments: row.all_appointments,
+		prices: { first: prices.first, followUp: prices.followUp, source: PRICE_SOURCE }
+	};
 }
 
 export async function metricsCli(argv: string[]): Promise<number> {
@@ -221,6 +273,8 @@ export async function metricsCli(argv: string[]): Promise<number> {
 				target: { type: 'string' },
 				rebase: { type: 'string', multiple: true },
 				'long-waiters': { type: 'string' },
+				'price-first': { type: 'string' },
+				'price-follow-up': { type: 'string' },
 				json: { type: 'boolean', default: false },
 				help: { type: 'boolean', default: false }
 			}
@@ -260,6 +314,10 @@ export async function metricsCli(argv: string[]): Promise<number> {
 		throw new UserError(`invalid --target "${values.target}": expected a percentage, 0 to 100`);
 	}
 	const rebase = (values.rebase ?? []).map((d) => date('rebase', d)!);
+	const prices: DnaPrices = {
+		first: priceArg('price-first', values['price-first'], DEFAULT_PRICES.first),
+		followUp: priceArg('price-follow-up', values['price-follow-up'], DEFAULT_PRICES.followUp)
+	};
 	const longWaitWeeks =
 		values['long-waiters'] === undefined ? undefined : Number(values['long-waiters']);
 	if (longWaitWeeks !== undefined) {
@@ -275,7 +333,33 @@ export async function metricsCli(argv: string[]): Promise<number> {
 		await attachDataset(db, values.data, manifest);
 		let metrics;
 		try {
-			metrics = await overviewMetrics((sql) => db.all(sql), { asOf, from, to, filters }, source);
+			const overview = await overviewMetrics(
+				(sql) => db.all(sql),
+				{ asOf, from, to, filters },
+				source
+			);
+			const [dna] = await db.all(
+				dnaHeadlineSql(
+					source === 'weekly'
+						? {
+								table: levelTable('dna_outcomes_weekly', aggregateLevel(filters)),
+								column: 'week_end',
+								from: addDays(from, 6),
+								to,
+								filters
+							}
+						: {
+								table: 'appointment_days',
+								cte: dnaOutcomesByDay(),
+								column: 'day',
+								from,
+								to,
+								filters
+							},
+					prices
+				)
+			);
+			metrics = { ...overview, dna: dnaSection(dna as unknown as DnaHeadlineRow, prices) };
 		} catch (error) {
 			// The weekly roll-ups refuse a census or period that is not whole weeks, saying why.
 			if (error instanceof RangeError) throw new UserError(`--source weekly: ${error.message}`);

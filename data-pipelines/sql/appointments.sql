@@ -7,6 +7,9 @@
 -- source did not say), booked (the slot is after the extract date: still to come) or not_recorded
 -- (the slot has passed and no outcome was sent).
 -- lead_time_days: days from the booking to the slot (docs/definitions.md "DNAs": booking lead time).
+-- earlier_dnas: the patient's DNAs at the same provider with a slot in the 365 days before this
+-- slot's day (from the day 365 days before to the day before: docs/definitions.md "DNAs", who
+-- repeats). Same provider only, so one trust's file never counts another's appointments.
 CREATE OR REPLACE TABLE appointments AS
 WITH referral AS (
   SELECT provider_code, pathway_id, commissioner_code, specialty_code, priority,
@@ -42,7 +45,8 @@ appointment AS (
     MAX(priority) AS priority
   FROM appointment_events
   GROUP BY provider_code, appointment_id
-)
+),
+modelled AS (
 SELECT
   a.appointment_id,
   a.pathway_id,
@@ -68,4 +72,13 @@ SELECT
   r.ethnicity,
   r.imd_decile
 FROM appointment a
-LEFT JOIN referral r ON r.provider_code = a.provider_code AND r.pathway_id = a.pathway_id;
+LEFT JOIN referral r ON r.provider_code = a.provider_code AND r.pathway_id = a.pathway_id
+)
+SELECT
+  *,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'dna') OVER (
+    PARTITION BY provider_code, patient_id
+    ORDER BY appointment_date
+    RANGE BETWEEN INTERVAL 365 DAYS PRECEDING AND INTERVAL 1 DAYS PRECEDING
+  ) AS INTEGER) AS earlier_dnas
+FROM modelled;

@@ -43,7 +43,14 @@ import {
 	waitingListSeries,
 	waitingListTotalsSeries,
 	waitsFlows,
-	type MetricFilters
+	type MetricFilters,
+	DNA_DRIVERS,
+	dnaByValueSql,
+	dnaDriversSql,
+	dnaHeadlineSql,
+	dnaOutcomesByDay,
+	dnaSegmentsSql,
+	leadTimeBandSql
 } from '../../src/lib/metrics/index.ts';
 import { AGGREGATES, rollupsOf } from '../../data-pipelines/pipeline/aggregates.ts';
 import { copyTable, nativeEngine, wasmEngine, type Engine } from '../helpers/engines.ts';
@@ -99,7 +106,17 @@ SELECT
   ['first', 'follow_up'][1 + CAST(h // 108 % 2 AS INTEGER)] AS attendance_type,
   ['face_to_face', 'telephone', 'video'][1 + CAST(h // 216 % 3 AS INTEGER)] AS consultation_medium,
   ['attended', 'attended', 'attended', 'attended', 'dna', 'cancelled_by_patient',
-   'cancelled_by_provider', 'booked', 'not_recorded'][1 + CAST(g // 24000 % 9 AS INTEGER)] AS outcome
+   'cancelled_by_provider', 'booked', 'not_recorded'][1 + CAST(g // 24000 % 9 AS INTEGER)] AS outcome,
+  CASE WHEN h // 648 % 10 <> 0 THEN CAST(h // 6480 % 80 AS INTEGER) END AS lead_time_days,
+  CAST(DATE '2022-06-01' + CAST(g // 20 % 1200 AS INTEGER) AS TIMESTAMP)
+    + INTERVAL (8 + CAST(g // 216000 % 10 AS INTEGER)) HOUR AS appointment_time,
+  CAST(DATE '2022-06-01' + CAST(g // 20 % 1200 AS INTEGER) - CAST(h // 6480 % 12 AS INTEGER) AS TIMESTAMP) AS cancelled_at,
+  CASE WHEN h % 7 <> 0 THEN 'C' || CAST(h // 5 % 6 AS VARCHAR) END AS clinic_code,
+  ['0-17', '18-24', '25-34', '45-54', '75-84', NULL][1 + CAST(g // 7 % 6 AS INTEGER)] AS age_band,
+  ['female', 'male', 'unknown', NULL][1 + CAST(g // 11 % 4 AS INTEGER)] AS sex,
+  ['A', 'H', 'M', NULL][1 + CAST(g // 13 % 4 AS INTEGER)] AS ethnicity,
+  CASE WHEN g // 17 % 11 = 10 THEN NULL ELSE CAST(1 + g // 17 % 11 AS TINYINT) END AS imd_decile,
+  CAST(h // 29 % 5 AS INTEGER) AS earlier_dnas
 FROM r`,
 	syn_stage_intervals: `
 WITH r AS (SELECT i, hash(i + 2000000) AS h, hash(i * 15485863 + 3) AS g FROM range(6000) t(i))
@@ -239,6 +256,147 @@ GROUP BY outcome ORDER BY outcome`);
 			}
 		}
 	);
+
+	it.each(FILTERS)(
+		'the DNA aggregates roll up to the appointment table at every level, filters %j',
+		async (filters) => {
+			const level = aggregateLevel(filters);
+			for (const [from, to] of [
+				['2022-06-01', '2025-09-30'],
+				['2023-01-01', '2023-12-31'],
+				['2024-04-01', '2024-06-30']
+			]) {
+				const range = `appointment_date BETWEEN DATE '${from}' AND DATE '${to}'`;
+				const direct = (select: string, group = '') =>
+					query(`SELECT ${select} FROM syn_appointments
+${whereAll([range, `outcome IN ('attended', 'dna')`, ...filterConditions(filters)])}
+${group}`);
+				// The headline from the monthly outcomes equals the event-level one, by day.
+				const [monthly] = await query(
+					dnaHeadlineSql(
+						{
+							table: levelTable('dna_outcomes_monthly', level),
+							column: 'month_end',
+							from,
+							to: to,
+							filters
+						},
+						{ first: 150, followUp: 90 }
+					)
+				);
+				const [byDay] = await query(
+					dnaHeadlineSql(
+						{
+							table: 'days',
+							cte: dnaOutcomesByDay('syn_appointments'),
+							column: 'day',
+							from,
+							to,
+							filters
+						},
+						{ first: 150, followUp: 90 }
+					)
+				);
+				expect(monthly, `${from} to ${to}`).toEqual(byDay);
+				const [counts] = await query(`SELECT
+  CAST(COUNT(*) FILTER (WHERE outcome = 'attended') AS DOUBLE) AS attended,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'dna') AS DOUBLE) AS dna,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'dna' AND attendance_type = 'first') AS DOUBLE) AS dna_first,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'cancelled_by_patient') AS DOUBLE) AS by_patient,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'cancelled_by_provider') AS DOUBLE) AS by_provider,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'cancelled_by_provider'
+    AND date_diff('day', CAST(cancelled_at AS DATE), appointment_date) < 7) AS DOUBLE) AS short_notice
+FROM syn_appointments ${whereAll([range, ...filterConditions(filters)])}`);
+				expect(monthly.dna).toBe(counts.dna);
+				expect(monthly.attended).toBe(counts.attended);
+				expect(monthly.provider_short_notice).toBe(counts.short_notice);
+				const all =
+					(counts.attended as number) +
+					(counts.dna as number) +
+					(counts.by_patient as number) +
+					(counts.by_provider as number);
+				expect(monthly.all_appointments).toBe(all);
+				expect(monthly.estimated_cost).toBe(
+					(counts.dna_first as number) * 150 +
+						((counts.dna as number) - (counts.dna_first as number)) * 90
+				);
+				if (all > 0) {
+					expect(monthly.all_appointments_basis_rate).toBeCloseTo(
+						(100 * (counts.dna as number)) / all,
+						9
+					);
+					expect(monthly.provider_cancellation_rate).toBeCloseTo(
+						(100 * (counts.by_provider as number)) / all,
+						9
+					);
+				} else expect(monthly.all_appointments_basis_rate).toBeNull();
+				const source = (name: string) => ({
+					table: levelTable(name, level),
+					column: 'month_end',
+					from,
+					to,
+					filters
+				});
+				// Each driver sums to the view's attended and DNAs, value by value.
+				const drivers = await query(dnaDriversSql(source('dna_drivers_monthly')));
+				for (const [driver, sql] of Object.entries(DNA_DRIVERS)) {
+					const expected = await direct(
+						`${sql} AS value, CAST(COUNT(*) FILTER (WHERE outcome = 'attended') AS DOUBLE) AS attended,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'dna') AS DOUBLE) AS dna`,
+						'GROUP BY 1 ORDER BY 1 NULLS LAST'
+					);
+					expect(
+						drivers.filter((r) => r.driver === driver).map(({ driver: _, ...r }) => r),
+						`${driver}, ${from} to ${to}`
+					).toEqual(expected);
+				}
+				const segments = await query(
+					`${dnaSegmentsSql(source('dna_segments_monthly'))} ORDER BY 1, 2, 3`
+				);
+				expect(segments).toEqual(
+					await direct(
+						`specialty_code, ${leadTimeBandSql('lead_time_days')} AS lead_time_band, age_band,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'attended') AS DOUBLE) AS attended,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'dna') AS DOUBLE) AS dna`,
+						'GROUP BY 1, 2, 3 ORDER BY 1, 2, 3'
+					)
+				);
+				if (level === 'provider') {
+					const clinics = await query(
+						dnaByValueSql({ ...source('dna_clinics_monthly'), by: 'clinic_code' })
+					);
+					expect(clinics).toEqual(
+						await direct(
+							`clinic_code AS value, CAST(COUNT(*) FILTER (WHERE outcome = 'attended') AS DOUBLE) AS attended,
+  CAST(COUNT(*) FILTER (WHERE outcome = 'dna') AS DOUBLE) AS dna`,
+							'GROUP BY 1 ORDER BY 1 NULLS LAST'
+						)
+					);
+				}
+			}
+		}
+	);
+
+	it('the weekly DNA trend sums to the monthly headline over whole weeks', async () => {
+		const [weekly] = await query(
+			dnaHeadlineSql({
+				table: 'dna_outcomes_weekly_national',
+				column: 'week_end',
+				from: '2023-01-08',
+				to: '2023-12-31'
+			})
+		);
+		const [byDay] = await query(
+			dnaHeadlineSql({
+				table: 'days',
+				cte: dnaOutcomesByDay('syn_appointments'),
+				column: 'day',
+				from: '2023-01-02',
+				to: '2023-12-31'
+			})
+		);
+		expect(weekly).toEqual(byDay);
+	});
 
 	it('the unfiltered appointments include those whose referral is not in the data (no commissioner)', async () => {
 		const [all] = await query(

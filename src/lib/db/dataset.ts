@@ -87,7 +87,9 @@ export interface OpenDataset {
 		period: ViewPeriod,
 		level: AggregateLevel,
 		aggregates: readonly LoadedAggregate[],
-		reads?: StockReads
+		reads?: StockReads,
+		/** Only these partitions of the level; absent: every one. */
+		partitions?: readonly string[]
 	): Promise<void>;
 	/**
 	 * When the provider and commissioner levels' rows for this census and period are few (a trust
@@ -573,10 +575,10 @@ async function open(root: string): Promise<OpenDataset> {
 		names: readonly LoadedAggregate[],
 		reads: StockReads
 	) => {
-		const cadence = period.cadence ?? 'week';
-		const all = periodCount(cadence, dataPeriod.from, dataPeriod.to);
 		return names.reduce((sum, aggregate) => {
 			const range = periodsToLoad(aggregate, period, reads);
+			const cadence = aggregateSpec(aggregate).cadence;
+			const all = periodCount(cadence, dataPeriod.from, dataPeriod.to);
 			if (!range || !all) return sum;
 			const share = periodCount(cadence, range.min, range.max) / all;
 			const rows = (['provider', 'commissioner'] as const).reduce(
@@ -676,8 +678,8 @@ async function open(root: string): Promise<OpenDataset> {
 		firstViewProblem,
 		loaded,
 		prepare,
-		prepareLevel: (period, level, names, reads = {}) =>
-			loadLevel(period, level, null, names, reads),
+		prepareLevel: (period, level, names, reads = {}, partitions) =>
+			loadLevel(period, level, partitions ?? null, names, reads),
 		prefetch,
 		async prepareFacts(provider, specs) {
 			await Promise.all(

@@ -16,6 +16,7 @@ import { PERIOD_COLUMN, previousPeriodEnd, type Cadence } from './cadence.ts';
 import { clockFlows, clockFlowsWeekly } from './clock-flows-weekly.ts';
 import { clockStopWaits, firstAppointmentWaits } from './completed-waits.ts';
 import { stageFlowsWeekly } from './stage-flows-weekly.ts';
+import { dnaClinics, dnaDrivers, dnaOutcomes, dnaSegments, DNA_OUTCOME_COUNTS } from './dnas.ts';
 import {
 	waitingListCensuses,
 	waitingListTotals,
@@ -166,7 +167,53 @@ export const AGGREGATES = [
 			reads: 'census' as const,
 			loads: { breakdown: [], counts: ['pathways', 'within_18_weeks', 'over_52_weeks'] }
 		}
-	])
+	]),
+	// The DNAs page (dnas.ts): outcomes at both cadences (the trend's); the breakdowns by month.
+	...(['week', 'month'] as const).map((cadence) => ({
+		name: `dna_outcomes_${SUFFIX[cadence]}` as `dna_outcomes_${(typeof SUFFIX)[typeof cadence]}`,
+		cadence,
+		sql: () => dnaOutcomes({ cadence }),
+		breakdown: { attendance_type: 'string' } as Record<string, ColumnType>,
+		counts: DNA_OUTCOME_COUNTS,
+		reads: 'period' as const,
+		loads: {
+			breakdown: ['attendance_type'],
+			counts: [
+				'attended',
+				'dna',
+				'cancelled_by_patient',
+				'cancelled_by_provider',
+				'provider_short_notice'
+			]
+		}
+	})),
+	{
+		name: 'dna_drivers_monthly',
+		cadence: 'month',
+		sql: () => dnaDrivers(),
+		breakdown: { driver: 'string', value: 'string' },
+		counts: ['attended', 'dna'],
+		reads: 'period',
+		loads: { breakdown: ['driver', 'value'], counts: ['attended', 'dna'] }
+	},
+	{
+		name: 'dna_segments_monthly',
+		cadence: 'month',
+		sql: () => dnaSegments(),
+		breakdown: { lead_time_band: 'string', age_band: 'string' },
+		counts: ['attended', 'dna'],
+		reads: 'period',
+		loads: { breakdown: ['lead_time_band', 'age_band'], counts: ['attended', 'dna'] }
+	},
+	{
+		name: 'dna_clinics_monthly',
+		cadence: 'month',
+		sql: () => dnaClinics(),
+		breakdown: { clinic_code: 'string' },
+		counts: ['attended', 'dna'],
+		reads: 'period',
+		loads: { breakdown: ['clinic_code'], counts: ['attended', 'dna'] }
+	}
 ] as const satisfies readonly AggregateSpec[];
 
 export type AggregateName = (typeof AGGREGATES)[number]['name'];
@@ -231,6 +278,11 @@ export interface ViewPeriod {
 	asOf: string;
 	from: string;
 	to: string;
+	/**
+	 * The period ends a view reads of some aggregates, where they are not those of its cadence
+	 * and period (a page that sums months and draws a weekly trend): null, none of it.
+	 */
+	ranges?: Readonly<Partial<Record<LoadedAggregate, { min: string; max: string } | null>>>;
 }
 
 /** Which censuses of its stocks a view reads beyond its census. */
@@ -249,10 +301,12 @@ export interface StockReads {
  */
 export function periodsToLoad(
 	name: LoadedAggregate,
-	{ cadence = 'week', asOf, from, to }: ViewPeriod,
+	{ cadence = 'week', asOf, from, to, ranges }: ViewPeriod,
 	reads: StockReads = {}
 ): { min: string; max: string } | null {
 	const spec = aggregateSpec(name);
+	const explicit = ranges?.[name];
+	if (explicit !== undefined) return explicit;
 	if (spec.cadence !== cadence) return null;
 	if (spec.reads !== 'census' || reads.history?.includes(name)) return { min: from, max: to };
 	return {

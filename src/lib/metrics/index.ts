@@ -29,3 +29,5 @@ export * from './waits-view.ts';
 export * from './first-view.ts';
 export * from './rtt-published.ts';
 export * from './long-waiters.ts';
+export * from './dnas.ts';
+export * from './dnas-view.ts';

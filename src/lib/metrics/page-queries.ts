@@ -19,6 +19,8 @@ export interface PageView {
 export interface LevelLoad extends StockReads {
 	level: AggregateLevel;
 	aggregates: readonly LoadedAggregate[];
+	/** Only these partitions (providers or commissioners) of the level; absent: every one. */
+	partitions?: readonly string[];
 }
 
 /** One provider's rows of event-level tables, with the columns each is read by. */
@@ -58,7 +60,7 @@ export interface PageQueries<T> extends StockReads {
 	 */
 	run(query: QueryRows, period: ViewPeriod, filters: MetricFilters, view: PageView): Promise<T>;
 	/** The figures of a view nothing can match: nobody waiting, referred or seen. */
-	empty(period: ViewPeriod, filters: MetricFilters): T;
+	empty(period: ViewPeriod, filters: MetricFilters, view: PageView): T;
 	/** The figures published with the dataset for this (unfiltered) view, when they answer it. */
 	published?(first: FirstView, period: ViewPeriod, view: PageView): T | null;
 }

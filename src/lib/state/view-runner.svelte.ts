@@ -209,7 +209,7 @@ export class ViewRunner<T> {
 			return;
 		}
 		if (notCodes(filters).length) {
-			this.#shown(queries.empty(period, filters), search);
+			this.#shown(queries.empty(period, filters, view), search);
 			return;
 		}
 		const cached = this.#answers.get(key);
@@ -255,7 +255,7 @@ export class ViewRunner<T> {
 		await Promise.all([
 			opened.prepare(period, filters, queries.aggregates, queries),
 			...(queries.levels?.(filters, view) ?? []).map((l) =>
-				opened.prepareLevel(period, l.level, l.aggregates, l)
+				opened.prepareLevel(period, l.level, l.aggregates, l, l.partitions)
 			),
 			facts && opened.prepareFacts(facts.provider, facts.tables)
 		]);
