@@ -12,6 +12,8 @@ import {
 	overviewView,
 	waitsPeriod,
 	waitsView,
+	dnasPeriod,
+	dnasView,
 	type FilterKey,
 	type QueryRows
 } from '../../src/lib/metrics/index.ts';
@@ -143,4 +145,24 @@ const waits: BenchPage = {
 	}
 };
 
-export const PAGES: readonly BenchPage[] = [overview, waits];
+/** The DNAs page at its defaults (12 months, weekly trend): the same changes of filter. */
+const dnas: BenchPage = {
+	name: 'dnas',
+	path: '/dnas',
+	initialView: '',
+	ready: (key) => [
+		`section[data-state="ready"][data-view=${cssString(key)}]`,
+		'[data-chart^="dna-trend"] svg circle, [data-chart^="dna-trend"] [data-state="chart-empty"]',
+		'[data-chart^="dna-by-earlier_dnas"] svg rect, [data-chart^="dna-by-earlier_dnas"] [data-state="chart-empty"]'
+	],
+	async plan(page, count) {
+		return planOverview(await filterOptions(page), count);
+	},
+	async native(query, manifest, view) {
+		const { dataEnd, filters } = nativeView(manifest, view);
+		// What dnas/+page.svelte runs for a view: the DNA aggregates at every level it reads.
+		return dnasView(query, dnasPeriod(dataEnd, {}), filters, {});
+	}
+};
+
+export const PAGES: readonly BenchPage[] = [overview, waits, dnas];

@@ -22,7 +22,9 @@ import {
 	PRIORITIES,
 	PRIORITY_NAMES
 } from '$lib/reference/attributes';
-import { ASSURANCE_TEXT, VARIATION_TEXT } from '$lib/charts/spc-style';
+import { periodWord, spcColumns, spcNotice } from '$lib/charts/spc-words';
+
+export { periodWord, spcColumns, spcNotice };
 
 export { PRIORITIES, PRIORITY_NAMES };
 export const PRIORITY_COLOURS: Record<string, string> = {
@@ -52,8 +54,6 @@ export const FLOW_COLOURS: Record<(typeof FLOW_KEYS)[number], string> = {
 	nullified: 'var(--app-chart-4)',
 	removals: 'var(--app-chart-8)'
 };
-
-export const periodWord = (cadence: Cadence) => (cadence === 'week' ? 'week' : 'month');
 
 /** The list by week band, stacked by priority, every band from 0 to the longest wait. */
 export function priorityStacks(bands: WaitsViewData['bands']): {
@@ -119,41 +119,6 @@ export function flowsNotice(flows: readonly FlowRow[], cadence: Cadence): string
 				? `The list shrank by ${formatCount(-net)}: the pathway completed more than it took on in ${flows.length - growing} of the ${flows.length} ${word}s.`
 				: 'The list ended the period the size it started.')
 	);
-}
-
-/** The columns of an SPC chart's table twin, its values called `label` and shown by `format`. */
-export function spcColumns(label: string, format: (n: number) => string) {
-	return [
-		{ key: 'periodEnd' as const, label: 'Period end', format: formatDate },
-		{ key: 'value' as const, label, numeric: true, format },
-		{ key: 'mean' as const, label: 'Mean', numeric: true, format },
-		{ key: 'lowerLimit' as const, label: 'Lower limit', numeric: true, format },
-		{ key: 'upperLimit' as const, label: 'Upper limit', numeric: true, format },
-		{ key: 'special' as const, label: 'Special cause', format: (s: string | null) => s ?? 'none' }
-	];
-}
-
-/** What an SPC chart shows, in a sentence. */
-export function spcNotice(
-	chart: SpcChart,
-	what: string,
-	format: (n: number) => string,
-	cadence: Cadence
-): string {
-	const points = chart.points.filter((p) => p.value !== null);
-	if (!points.length) return `No ${what} to chart in this period.`;
-	const last = points[points.length - 1];
-	const specials = points.filter((p) => p.special).length;
-	const parts = [
-		`The latest ${periodWord(cadence)}'s ${what} is ${format(last.value!)}, against a mean of ${format(chart.mean!)} (process limits ${format(chart.lowerLimit!)} to ${format(chart.upperLimit!)}).`
-	];
-	parts.push(
-		chart.variation
-			? `${VARIATION_TEXT[chart.variation]}${specials ? `; ${specials} of ${points.length} points show a special cause` : ''}.`
-			: `Only ${points.length} points: too few (under 12) to judge variation.`
-	);
-	if (chart.assurance) parts.push(`${ASSURANCE_TEXT[chart.assurance]}.`);
-	return parts.join(' ');
 }
 
 /** The rows of an attribute's table, and how complete the attribute is. */
