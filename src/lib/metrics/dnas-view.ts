@@ -30,6 +30,7 @@ import type { QueryRows } from './overview.ts';
 import type { PageQueries, PageView } from './page-queries.ts';
 import { addDays } from './period.ts';
 import { comparisonScope } from './waits-view.ts';
+import { singleProvider } from './long-waiters.ts';
 
 /** What the comparison sets side by side. */
 export type DnaCompareBy = 'provider' | 'commissioner' | 'specialty' | 'clinic';
@@ -143,13 +144,6 @@ export function dnaComparisonScope(
 	return by === 'clinic' ? { level: 'provider', filters } : comparisonScope(by, filters);
 }
 
-/** The one provider a view is filtered to, or null. */
-function oneProvider(filters: MetricFilters): string | null {
-	const p = filters.provider;
-	const list = (typeof p === 'string' ? [p] : [...(p ?? [])]).filter((v) => v !== '');
-	return list.length === 1 ? list[0] : null;
-}
-
 /** The ranked segments a view keeps: the page lists the first of them. */
 export const SEGMENTS_KEPT = 50;
 
@@ -161,7 +155,7 @@ async function comparison(
 	filters: MetricFilters,
 	by: DnaCompareBy
 ): Promise<DnasViewData['comparison']> {
-	if (by === 'clinic' && !oneProvider(filters)) return { by, rows: [], needsProvider: true };
+	if (by === 'clinic' && !singleProvider(filters)) return { by, rows: [], needsProvider: true };
 	const scope = dnaComparisonScope(by, filters);
 	const table = levelTable(
 		by === 'clinic' ? 'dna_clinics_monthly' : 'dna_outcomes_monthly',
@@ -321,7 +315,7 @@ export const DNAS_QUERIES: PageQueries<DnasViewData> = {
 		const by = dnaCompareBy(view);
 		if (by === 'clinic') {
 			// The clinics only of the one provider a view is of.
-			const provider = oneProvider(filters);
+			const provider = singleProvider(filters);
 			return provider
 				? [{ level: 'provider', aggregates: ['dna_clinics_monthly'], partitions: [provider] }]
 				: [];
